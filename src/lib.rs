@@ -1,0 +1,10 @@
+//! kps-wasm: a client for the Huawei Cloud KPS API `DisassociateKeypair`, compiled to WebAssembly.
+//!
+//! The crate is split into a pure core (no JavaScript types; tested natively with `cargo test`) and a thin
+//! wasm-bindgen boundary (`wasm`) that is compiled only for `wasm32`.
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+/// The crate version, as published to npm (`kps-wasm` on npm has the same version as this crate).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
