@@ -4,7 +4,10 @@
 //! wasm-bindgen boundary (`wasm`) that is compiled only for `wasm32`.
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
+
+pub mod secret;
+pub mod signing;
 
 /// The crate version, as published to npm (`kps-wasm` on npm has the same version as this crate).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
