@@ -1,4 +1,8 @@
-//! The wasm-bindgen boundary: the functions the npm package exports.
+//! The wasm-bindgen boundary: the functions and classes the npm package exports.
+
+mod errors;
+
+pub use errors::{is_kps_error, KpsError};
 
 use wasm_bindgen::prelude::*;
 

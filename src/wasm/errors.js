@@ -1,0 +1,37 @@
+// KpsError: the one class every kps-wasm failure is thrown as (see index.d.ts for the contract).
+
+// A registry symbol, not a module-local one, so that errors from a second copy of the package
+// (two bundles, ESM and CJS side by side) are still recognised.
+const BRAND = Symbol.for('kps-wasm.KpsError');
+
+export class KpsError extends Error {
+  constructor(name, code, message, details) {
+    super(message);
+    Object.defineProperty(this, BRAND, { value: true });
+    this.name = name;
+    this.code = code;
+    this.status = (details && details.status) || 0;
+    if (details && details.requestId !== undefined) this.requestId = details.requestId;
+    if (details && details.field !== undefined) this.field = details.field;
+  }
+
+  // `e instanceof KpsError` holds for errors from any copy of the package.
+  static [Symbol.hasInstance](value) {
+    return isKpsError(value);
+  }
+
+  toJSON() {
+    return {
+      name: this.name,
+      code: this.code,
+      status: this.status,
+      requestId: this.requestId,
+      field: this.field,
+      message: this.message,
+    };
+  }
+}
+
+export function isKpsError(value) {
+  return typeof value === 'object' && value !== null && value[BRAND] === true;
+}

@@ -1,0 +1,30 @@
+// The names the entry modules export at runtime are exactly the names index.d.ts declares.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PKG } from './package-paths.mjs';
+
+function declaredValueNames() {
+  const dts = readFileSync(join(PKG, 'index.d.ts'), 'utf8');
+  return [...dts.matchAll(/^export (?:declare )?(?:function|class|const|let) (\w+)/gm)].map((m) => m[1]).sort();
+}
+
+for (const entry of ['node.mjs', 'index.js']) {
+  test(`${entry} exports exactly what index.d.ts declares`, async () => {
+    const module = await import(pathToFileURL(join(PKG, entry)).href);
+    assert.deepEqual(Object.keys(module).sort(), [...new Set(declaredValueNames())]);
+  });
+}
+
+test('package.json maps every condition to a file that exists in pkg/', () => {
+  const manifest = JSON.parse(readFileSync(join(PKG, 'package.json'), 'utf8'));
+  const targets = [];
+  const walk = (node) => (typeof node === 'string' ? targets.push(node) : Object.values(node).forEach(walk));
+  walk(manifest.exports);
+  targets.push(manifest.main, manifest.module, manifest.types);
+  for (const target of targets) {
+    assert.doesNotThrow(() => readFileSync(join(PKG, target)), `${target} is missing from pkg/`);
+  }
+});

@@ -1,0 +1,3 @@
+import { version } from '/pkg/index.js';
+
+postMessage(version());

@@ -1,0 +1,199 @@
+//! `cargo xtask build`: the release wasm → wasm-bindgen (bundler glue) → wasm-opt → `pkg/`, assembled with the
+//! hand-written entry modules and declarations of `pkg-template/`.
+//!
+//! The second build in a row with no change to the inputs does no work beyond cargo's own up-to-date check.
+
+use crate::process;
+use crate::setup::Tools;
+use crate::{fail, repo_root, Result};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::UNIX_EPOCH;
+
+const CRATE_WASM: &str = "target/wasm32-unknown-unknown/release/kps_wasm.wasm";
+const GLUE_DIR: &str = "target/wasm-bindgen";
+const STAMP: &str = "pkg/.build-inputs";
+const VERSION_PLACEHOLDER: &str = "\"version\": \"0.0.0-set-by-xtask-build\"";
+
+/// wasm-opt's feature flags: the features rustc's wasm32 target enables by default, no more, so that
+/// optimisation never introduces instructions an older engine lacks.
+const WASM_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-bulk-memory-opt",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+pub fn run(tools: &Tools) -> Result {
+    println!("== build");
+    let root = repo_root();
+    process::run(
+        Command::new("cargo")
+            .args([
+                "build",
+                "--release",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--package",
+                "kps-wasm",
+                "--lib",
+            ])
+            .current_dir(&root),
+    )?;
+
+    let inputs = describe_inputs(&root)?;
+    if fs::read_to_string(root.join(STAMP)).is_ok_and(|stamp| stamp == inputs) {
+        println!("ok  pkg/ is up to date");
+        return Ok(());
+    }
+
+    let glue_dir = root.join(GLUE_DIR);
+    let _ = fs::remove_dir_all(&glue_dir);
+    process::run(
+        Command::new(&tools.wasm_bindgen)
+            .args(["--target", "bundler", "--out-name", "kps_wasm", "--out-dir"])
+            .arg(&glue_dir)
+            .arg(root.join(CRATE_WASM)),
+    )?;
+    check_glue_contract(&glue_dir)?;
+
+    let pkg = root.join("pkg");
+    let _ = fs::remove_dir_all(&pkg);
+    fs::create_dir_all(&pkg)?;
+    process::run(
+        Command::new(&tools.wasm_opt)
+            .arg("-Oz")
+            .args(WASM_FEATURES)
+            .args(["--strip-debug", "--strip-producers"])
+            .arg(glue_dir.join("kps_wasm_bg.wasm"))
+            .arg("-o")
+            .arg(pkg.join("kps_wasm_bg.wasm")),
+    )?;
+    fs::copy(glue_dir.join("kps_wasm_bg.js"), pkg.join("kps_wasm_bg.js"))?;
+    copy_tree(&glue_dir.join("snippets"), &pkg.join("snippets"))?;
+    copy_template(&root.join("pkg-template"), &pkg)?;
+
+    fs::write(root.join(STAMP), inputs)?;
+    report_sizes(&pkg)?;
+    Ok(())
+}
+
+/// The entry modules in pkg-template/ do what wasm-bindgen's own bundler entry does (attach the instance
+/// with `__wbg_set_wasm`, then call `__wbindgen_start` if exported). Fail loudly if a new wasm-bindgen
+/// starts doing more, rather than ship a package that half-initialises.
+fn check_glue_contract(glue_dir: &Path) -> Result {
+    let entry = fs::read_to_string(glue_dir.join("kps_wasm.js"))?;
+    let known = ["__wbg_set_wasm(wasm);", "wasm.__wbindgen_start();"];
+    let unexpected: Vec<&str> = entry
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.starts_with("/*") && !line.starts_with("//"))
+        .filter(|line| line.contains("wasm.") || line.contains("(wasm)"))
+        .filter(|line| !known.contains(line))
+        .collect();
+    if !entry.contains(known[0]) || !unexpected.is_empty() {
+        fail!(
+            "wasm-bindgen's bundler entry changed shape ({unexpected:?}); update pkg-template/loader.js to match {}",
+            glue_dir.join("kps_wasm.js").display()
+        );
+    }
+    Ok(())
+}
+
+fn copy_template(template: &Path, pkg: &Path) -> Result {
+    for entry in fs::read_dir(template)? {
+        let path = entry?.path();
+        let Some(name) = path.file_name() else {
+            continue;
+        };
+        if name == "package.json" {
+            let text = fs::read_to_string(&path)?;
+            if text.matches(VERSION_PLACEHOLDER).count() != 1 {
+                fail!("pkg-template/package.json must contain {VERSION_PLACEHOLDER} exactly once");
+            }
+            let versioned = format!("\"version\": \"{}\"", crate_version()?);
+            fs::write(
+                pkg.join(name),
+                text.replace(VERSION_PLACEHOLDER, &versioned),
+            )?;
+        } else {
+            fs::copy(&path, pkg.join(name))?;
+        }
+    }
+    Ok(())
+}
+
+fn crate_version() -> Result<String> {
+    let manifest = fs::read_to_string(repo_root().join("Cargo.toml"))?;
+    let package = manifest.split("[package]").nth(1).unwrap_or_default();
+    let Some(line) = package.lines().find(|line| line.starts_with("version")) else {
+        fail!("Cargo.toml: no version in [package]");
+    };
+    Ok(line.split('"').nth(1).unwrap_or_default().to_owned())
+}
+
+fn copy_tree(from: &Path, to: &Path) -> Result {
+    if !from.exists() {
+        return Ok(());
+    }
+    fs::create_dir_all(to)?;
+    for entry in fs::read_dir(from)? {
+        let path = entry?.path();
+        let target = to.join(path.file_name().unwrap_or_default());
+        if path.is_dir() {
+            copy_tree(&path, &target)?;
+        } else {
+            fs::copy(&path, &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// One line per input file (size and modification time): equal lines mean pkg/ is current.
+fn describe_inputs(root: &Path) -> Result<String> {
+    let mut files: Vec<PathBuf> = vec![root.join(CRATE_WASM), root.join("Cargo.toml")];
+    for entry in fs::read_dir(root.join("pkg-template"))? {
+        files.push(entry?.path());
+    }
+    files.sort();
+    let mut text = format!("wasm-opt -Oz {}\n", WASM_FEATURES.join(" "));
+    for file in files {
+        let meta = fs::metadata(&file)?;
+        let modified = meta
+            .modified()?
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos();
+        text.push_str(&format!("{} {} {modified}\n", file.display(), meta.len()));
+    }
+    Ok(text)
+}
+
+/// Sizes of what a browser downloads, raw and gzip -9 (the benchmark reports them in full).
+fn report_sizes(pkg: &Path) -> Result {
+    for name in [
+        "kps_wasm_bg.wasm",
+        "kps_wasm_bg.js",
+        "index.js",
+        "loader.js",
+        "api.js",
+    ] {
+        let raw = fs::metadata(pkg.join(name))?.len();
+        let gzip = Command::new("gzip")
+            .args(["-9", "-c"])
+            .arg(pkg.join(name))
+            .output()?;
+        if !gzip.status.success() {
+            fail!("gzip failed on {name}");
+        }
+        println!(
+            "    pkg/{name:<18} {raw:>7} B raw {:>7} B gzip -9",
+            gzip.stdout.len()
+        );
+    }
+    Ok(())
+}

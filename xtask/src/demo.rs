@@ -1,0 +1,34 @@
+//! `cargo xtask demo`: setup, build, then the emulator serves the demo page (`www/`) and the package (`pkg/`)
+//! on 127.0.0.1. With `--check`, the same path runs headless: the page is loaded in Chromium, checked, and
+//! the command exits.
+
+use crate::emulator::Emulator;
+use crate::{build, process, repo_root, setup, Result};
+use std::process::Command;
+
+const DEMO_PORT: u16 = 8787;
+
+pub fn run(check: bool) -> Result {
+    let tools = setup::run()?;
+    build::run(&tools)?;
+    println!("== demo");
+    if check {
+        return check_demo_page();
+    }
+    let emulator = Emulator::start(DEMO_PORT, &[])?;
+    println!("\nThe demo is at {}/  (Ctrl-C to stop)\n", emulator.url);
+    emulator.wait()
+}
+
+/// Serves the demo on a free port and drives it headless with tests/e2e/demo-check.mjs.
+pub fn check_demo_page() -> Result {
+    let emulator = Emulator::start(0, &[])?;
+    let url = format!("{}/", emulator.url);
+    process::run(
+        Command::new("node")
+            .args(["tests/e2e/demo-check.mjs", &url])
+            .current_dir(repo_root()),
+    )?;
+    println!("demo check passed at {url}");
+    Ok(())
+}

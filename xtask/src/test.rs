@@ -1,0 +1,177 @@
+//! `cargo xtask test`: setup, build, then every test suite, with one summary line per suite.
+//!
+//! Suites run in order and all of them run even when one fails, so one run shows every failure; the exit
+//! status is non-zero if any failed.
+
+use crate::setup::{Tools, CHROMEDRIVER};
+use crate::{build, demo, process, repo_root, setup, Result};
+use std::process::Command;
+use std::time::Instant;
+
+struct Suite {
+    name: &'static str,
+    run: fn(&Tools) -> Result,
+}
+
+const SUITES: &[Suite] = &[
+    Suite {
+        name: "format and lints (cargo fmt, clippy native and wasm32)",
+        run: lints,
+    },
+    Suite {
+        name: "native Rust tests (cargo test, whole workspace)",
+        run: native,
+    },
+    Suite {
+        name: "wasm-bindgen-test in Node",
+        run: wasm_in_node,
+    },
+    Suite {
+        name: "wasm-bindgen-test in headless Chromium",
+        run: wasm_in_chromium,
+    },
+    Suite {
+        name: "package in Node (ESM, CJS; node:test)",
+        run: package_in_node,
+    },
+    Suite {
+        name: "package in Chromium (page, worker, Vite build; Playwright)",
+        run: package_in_chromium,
+    },
+    Suite {
+        name: "TypeScript declarations (tsc --strict)",
+        run: typescript,
+    },
+    Suite {
+        name: "demo page served by the emulator (demo --check)",
+        run: demo_page,
+    },
+];
+
+pub fn run() -> Result {
+    let tools = setup::run()?;
+    build::run(&tools)?;
+    let mut results = Vec::new();
+    for suite in SUITES {
+        println!("\n== test: {}", suite.name);
+        let started = Instant::now();
+        let outcome = (suite.run)(&tools);
+        results.push((suite.name, outcome, started.elapsed()));
+    }
+    println!("\n== summary");
+    let mut failed = 0;
+    for (name, outcome, elapsed) in &results {
+        match outcome {
+            Ok(()) => println!("PASS  {name}  ({:.1}s)", elapsed.as_secs_f64()),
+            Err(e) => {
+                failed += 1;
+                println!("FAIL  {name}  ({:.1}s): {}", elapsed.as_secs_f64(), e.0);
+            }
+        }
+    }
+    if failed > 0 {
+        crate::fail!("{failed} of {} suites failed", results.len());
+    }
+    println!("all {} suites passed", results.len());
+    Ok(())
+}
+
+fn cargo(args: &[&str]) -> Command {
+    let mut cmd = Command::new("cargo");
+    cmd.args(args).current_dir(repo_root());
+    cmd
+}
+
+fn lints(_: &Tools) -> Result {
+    process::run(&mut cargo(&["fmt", "--all", "--", "--check"]))?;
+    process::run(&mut cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    process::run(&mut cargo(&[
+        "clippy",
+        "--package",
+        "kps-wasm",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))
+}
+
+fn native(_: &Tools) -> Result {
+    process::run(&mut cargo(&["test", "--workspace"]))
+}
+
+/// `cargo test` for wasm32, run by wasm-bindgen-test-runner; one test binary per environment.
+fn wasm_tests(tools: &Tools, test: &str) -> Command {
+    let mut cmd = cargo(&[
+        "test",
+        "--package",
+        "kps-wasm",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--test",
+        test,
+    ]);
+    cmd.env(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+        &tools.wasm_bindgen_test_runner,
+    )
+    .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    cmd
+}
+
+fn wasm_in_node(tools: &Tools) -> Result {
+    process::run(&mut wasm_tests(tools, "node"))
+}
+
+fn wasm_in_chromium(tools: &Tools) -> Result {
+    process::run(
+        wasm_tests(tools, "browser")
+            .env("CHROMEDRIVER", CHROMEDRIVER)
+            .env(
+                "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
+                repo_root().join("tests/webdriver.json"),
+            ),
+    )
+}
+
+fn node_test(files: &[&str]) -> Command {
+    let mut cmd = Command::new("node");
+    cmd.arg("--test")
+        .arg("--test-reporter=spec")
+        .args(files)
+        .current_dir(repo_root());
+    cmd
+}
+
+fn package_in_node(_: &Tools) -> Result {
+    process::run(&mut node_test(&[
+        "tests/js/node-esm.test.mjs",
+        "tests/js/node-cjs.test.cjs",
+        "tests/js/exports.test.mjs",
+    ]))
+}
+
+fn package_in_chromium(_: &Tools) -> Result {
+    process::run(&mut node_test(&["tests/js/chromium.test.mjs"]))
+}
+
+fn typescript(_: &Tools) -> Result {
+    process::run(
+        Command::new(repo_root().join("node_modules/.bin/tsc"))
+            .args(["--project", "tests/types/tsconfig.json"])
+            .current_dir(repo_root()),
+    )
+}
+
+fn demo_page(_: &Tools) -> Result {
+    demo::check_demo_page()
+}
