@@ -1,6 +1,5 @@
 //! The KPS API: disassociate, task query, running and failed task listings, failed task deletion.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -9,7 +8,8 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Request, State};
 use axum::http::{header, request::Parts, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::app::App;
 use crate::auth::{authenticate, AuthRequest};
@@ -85,35 +85,85 @@ fn path_error(rejection: PathRejection) -> ApiError {
     ApiError::parameter(format!("path: {}", rejection.body_text()))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DisassociateBody<'a> {
-    #[serde(borrow)]
-    server: ServerBody<'a>,
+/// A validated disassociate body.
+struct DisassociateRequest<'a> {
+    server_id: &'a str,
+    auth: UnbindAuth<'a>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ServerBody<'a> {
-    #[serde(borrow)]
-    id: Cow<'a, str>,
-    #[serde(default, borrow)]
-    auth: Option<AuthBody<'a>>,
+/// Checks the body field by field, so errors name the field (`server.auth.type`) rather than a Rust type.
+fn parse_disassociate(value: &Value) -> Result<DisassociateRequest<'_>, ApiError> {
+    let root = object(value, "the request body")?;
+    reject_unknown_fields(root, "", &["server"])?;
+    let server = object(
+        root.get("server")
+            .ok_or_else(|| ApiError::parameter("server is required"))?,
+        "server",
+    )?;
+    reject_unknown_fields(server, "server.", &["id", "auth"])?;
+    let server_id = match server.get("id") {
+        Some(Value::String(id)) if is_uuid(id) => id.as_str(),
+        Some(Value::String(id)) => {
+            return Err(ApiError::parameter(format!(
+                "server.id must be a server UUID, not {id:?}"
+            )))
+        }
+        Some(_) => return Err(ApiError::parameter("server.id must be a string")),
+        None => return Err(ApiError::parameter("server.id is required")),
+    };
+    let auth = match server.get("auth") {
+        None | Some(Value::Null) => UnbindAuth::None,
+        Some(auth) => {
+            let auth = object(auth, "server.auth")?;
+            reject_unknown_fields(auth, "server.auth.", &["type", "key"])?;
+            let key = match auth.get("key") {
+                Some(Value::String(key)) if !key.is_empty() => key.as_str(),
+                Some(Value::String(_)) | None | Some(Value::Null) => {
+                    return Err(ApiError::parameter("server.auth.key is required"))
+                }
+                Some(_) => return Err(ApiError::parameter("server.auth.key must be a string")),
+            };
+            match auth.get("type").and_then(Value::as_str) {
+                Some("keypair") => UnbindAuth::Keypair(key),
+                Some("password") => UnbindAuth::Password(key),
+                _ => {
+                    return Err(ApiError::parameter(
+                        "server.auth.type must be \"keypair\" or \"password\"",
+                    ))
+                }
+            }
+        }
+    };
+    Ok(DisassociateRequest { server_id, auth })
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AuthBody<'a> {
-    #[serde(default, borrow, rename = "type")]
-    kind: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    key: Option<Cow<'a, str>>,
+fn object<'v>(value: &'v Value, what: &str) -> Result<&'v Map<String, Value>, ApiError> {
+    value
+        .as_object()
+        .ok_or_else(|| ApiError::parameter(format!("{what} must be a JSON object")))
+}
+
+fn reject_unknown_fields(
+    object: &Map<String, Value>,
+    prefix: &str,
+    known: &[&str],
+) -> Result<(), ApiError> {
+    match object.keys().find(|key| !known.contains(&key.as_str())) {
+        None => Ok(()),
+        Some(key) if key == "authentication" => Err(ApiError::parameter(format!(
+            "unknown field {prefix}authentication: the API field is {prefix}auth"
+        ))),
+        Some(key) => Err(ApiError::parameter(format!(
+            "unknown field {prefix}{key}; expected {}",
+            known.join(", ")
+        ))),
+    }
 }
 
 /// `POST /v3/{project_id}/keypairs/disassociate`.
 ///
 /// Stricter than KPS on one point, to catch client bugs: unknown fields (such as the doc example's
-/// `authentication`) are rejected with `KPS.0002` instead of ignored.
+/// `authentication`) are rejected with `KPS.0002` instead of ignored. A `null` `auth` counts as absent.
 pub async fn disassociate(
     State(app): State<Arc<App>>,
     project_id: Result<Path<String>, PathRejection>,
@@ -148,41 +198,16 @@ async fn disassociate_inner(
             return Err(ApiError::parameter("Content-Type must be application/json"));
         }
     }
-    let request: DisassociateBody<'_> = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::parameter(format!("request body: {e}")))?;
-    let server = request.server;
-    if !is_uuid(&server.id) {
-        return Err(ApiError::parameter(format!(
-            "server.id must be a server UUID, not {:?}",
-            server.id
-        )));
-    }
-    let auth = match &server.auth {
-        None => UnbindAuth::None,
-        Some(auth) => {
-            let key = match auth.key.as_deref() {
-                Some(key) if !key.is_empty() => key,
-                _ => return Err(ApiError::parameter("server.auth.key is required")),
-            };
-            match auth.kind.as_deref() {
-                Some("keypair") => UnbindAuth::Keypair(key),
-                Some("password") => UnbindAuth::Password(key),
-                _ => {
-                    return Err(ApiError::parameter(
-                        "server.auth.type must be \"keypair\" or \"password\"",
-                    ))
-                }
-            }
-        }
-    };
+    let value: Value = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::parameter(format!("the request body is not valid JSON: {e}")))?;
+    let DisassociateRequest { server_id, auth } = parse_disassociate(&value)?;
 
     let index = app
         .fixture
-        .server_index(&project_id, &server.id)
+        .server_index(&project_id, server_id)
         .ok_or_else(|| {
             ApiError::parameter(format!(
-                "server {} does not exist in project {project_id}",
-                server.id
+                "server {server_id} does not exist in project {project_id}"
             ))
         })?;
     if app.fixture.servers[index].benchmark {
