@@ -60,6 +60,9 @@ pub const FAULT_APPLIED_HEADER: &str = "x-emulator-fault-applied";
 /// Size of the `body=huge` response.
 pub const HUGE_BODY_BYTES: u64 = 20 * 1024 * 1024;
 
+/// Most rules that can be active at once (state stays bounded whatever a test does).
+pub const MAX_RULES: usize = 1000;
+
 /// Longest accepted `delay`.
 pub const MAX_DELAY_MS: u64 = 60_000;
 
@@ -517,6 +520,11 @@ impl FaultRules {
             parsed.push((rule.fault, rule.path, method, rule.times, plan));
         }
         let mut inner = self.lock();
+        if inner.rules.len() + parsed.len() > MAX_RULES {
+            return Err(format!(
+                "at most {MAX_RULES} fault rules can be active; clear them first"
+            ));
+        }
         for (fault, path, method, times, plan) in parsed {
             inner.next_id += 1;
             let id = inner.next_id;

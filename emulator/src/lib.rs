@@ -19,6 +19,8 @@
 //! - [`control`]: `/__emulator/reset`, `/__emulator/state`, `/__emulator/faults`;
 //! - [`fixture`]: the world the emulator starts from. `emulator/README.md` documents all of it.
 
+#![warn(missing_docs)]
+
 pub mod app;
 pub mod auth;
 pub mod config;
