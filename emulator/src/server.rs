@@ -12,7 +12,7 @@ use std::time::Duration;
 use axum::Router;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
@@ -145,8 +145,10 @@ async fn serve_connection(
     let service = service_fn(move |req| {
         gateway::handle(app.clone(), router.clone(), service_control.clone(), req)
     });
+    // No header-read timeout: hyper's would also close idle keep-alive connections after 30 s, racing clients
+    // that reuse them (undici reports "other side closed"). Connections end when the client or shutdown says so.
     let connection = http1::Builder::new()
-        .timer(TokioTimer::new())
+        .header_read_timeout(None)
         .serve_connection(io, service);
     tokio::pin!(connection);
     tokio::select! {
