@@ -1,6 +1,49 @@
 // Hand-written declarations for kps-wasm. Kept in step with api.js (tests/js/exports.test.mjs) and checked
 // with `tsc --strict` against tests/types/usage.ts.
 
+/** Options every call accepts: how to authenticate, where to send the request, and when to give up. */
+export interface ClientOptions {
+  /** An IAM token, sent as `X-Auth-Token`. Exactly one of `token` and `credentials`. */
+  token?: string;
+  /** An access key pair (temporary ones with `securityToken`): requests are signed with SDK-HMAC-SHA256. */
+  credentials?: { accessKeyId: string; secretAccessKey: string; securityToken?: string };
+  /** A region such as `'cn-north-4'`: the endpoint is `https://kms.{region}.myhuaweicloud.com`. Exactly one of `region` and `endpoint`. */
+  region?: string;
+  /** A base URL (`https://…`, `http://` only for loopback unless `allowInsecureHttp`); in browsers also a relative path such as `'/kps'` (a same-origin proxy). */
+  endpoint?: string;
+  /** With `credentials` behind a relative `endpoint`: the upstream host to sign for, e.g. `'kms.cn-north-4.myhuaweicloud.com'`. */
+  signingHost?: string;
+  /** Limit for the whole call, in milliseconds (1–600000). Default 30000. */
+  timeoutMs?: number;
+  /** Aborts the call; it then rejects with a `KpsAbortError`. */
+  signal?: AbortSignal;
+  /** Allow `http://` to a host that is not loopback. */
+  allowInsecureHttp?: boolean;
+}
+
+/** Options of {@link disassociateKeypair}. */
+export interface DisassociateKeypairOptions extends ClientOptions {
+  /** The project ID: 32 lowercase hex characters, as IAM returns it. */
+  projectId: string;
+  /** The ECS server ID (a UUID). */
+  serverId: string;
+  /** Needed when the server is running: its current private key (PEM) or its password. A stopped server needs none. */
+  auth?: { type: 'keypair' | 'password'; key: string };
+}
+
+/**
+ * Unbinds the SSH key pair from an ECS server and restores password login (KPS DisassociateKeypair).
+ * Resolves with the ID of the task that does it (about a minute). Every option is checked before any
+ * request is made; every failure is a {@link KpsError}.
+ *
+ * @example
+ * const taskId = await disassociateKeypair({
+ *   region: 'cn-north-4', token, projectId, serverId: 'd76baba7-ef09-40a2-87ff-3eafec0696e7',
+ *   auth: { type: 'keypair', key: privateKeyPem }, // for a running server
+ * });
+ */
+export function disassociateKeypair(options: DisassociateKeypairOptions): Promise<string>;
+
 /** The version of kps-wasm, from the Rust crate it is built from (e.g. "0.1.0"). */
 export function version(): string;
 

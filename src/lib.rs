@@ -6,6 +6,13 @@
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+pub mod endpoint;
+pub mod error;
+pub mod input;
+pub mod model;
+pub mod options;
+pub mod request;
+pub mod response;
 pub mod secret;
 pub mod signing;
 

@@ -4,6 +4,7 @@
 //! recognisable across two copies of the package; wasm-bindgen re-exports it from the glue so the package's
 //! entry modules export the very class the Rust side constructs.
 
+use crate::error::Failure;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/src/wasm/errors.js")]
@@ -12,7 +13,32 @@ extern "C" {
     #[wasm_bindgen(reexport)]
     pub type KpsError;
 
+    #[wasm_bindgen(constructor)]
+    fn new(name: &str, code: &str, message: &str, details: &JsValue) -> KpsError;
+
     /// `isKpsError(value)`: true for a KpsError from any copy of the package.
     #[wasm_bindgen(reexport, js_name = isKpsError)]
     pub fn is_kps_error(value: &JsValue) -> bool;
+}
+
+/// The JS `KpsError` for a failure.
+pub fn to_js(failure: Failure) -> JsValue {
+    let details = js_sys::Object::new();
+    let set = |key: &str, value: JsValue| {
+        let _ = js_sys::Reflect::set(&details, &JsValue::from_str(key), &value);
+    };
+    set("status", JsValue::from(failure.status));
+    if let Some(request_id) = &failure.request_id {
+        set("requestId", JsValue::from_str(request_id));
+    }
+    if let Some(field) = &failure.field {
+        set("field", JsValue::from_str(field));
+    }
+    KpsError::new(
+        failure.kind.name(),
+        &failure.code,
+        &failure.message,
+        &details,
+    )
+    .into()
 }

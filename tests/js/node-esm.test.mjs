@@ -54,3 +54,37 @@ test('a KpsError serialises to JSON with its fields and message', () => {
   });
   assert.match(String(error), /^KpsValidationError: projectId/);
 });
+
+test('disassociateKeypair resolves with the task ID from the emulator', async () => {
+  const { EMULATOR, PROJECT, TOKEN, BENCH_SERVER } = await import('./emulator.mjs');
+  const taskId = await kps.disassociateKeypair({
+    endpoint: EMULATOR,
+    token: TOKEN,
+    projectId: PROJECT,
+    serverId: BENCH_SERVER,
+  });
+  assert.match(taskId, /^[0-9a-f-]{36}$/);
+});
+
+test('a failed call rejects with a KpsError that instanceof and isKpsError recognise', async () => {
+  const { EMULATOR, PROJECT, BENCH_SERVER } = await import('./emulator.mjs');
+  const error = await kps
+    .disassociateKeypair({ endpoint: EMULATOR, token: 'wrong-token', projectId: PROJECT, serverId: BENCH_SERVER })
+    .then(() => assert.fail('resolved with a wrong token'), (e) => e);
+  assert.ok(error instanceof kps.KpsError);
+  assert.ok(error instanceof Error);
+  assert.ok(kps.isKpsError(error));
+  assert.equal(error.name, 'KpsApiError');
+  assert.equal(error.code, 'KPS.9001');
+  assert.equal(error.status, 401);
+  assert.equal(typeof error.requestId, 'string');
+  assert.ok(!JSON.stringify(error).includes('wrong-token'));
+});
+
+test('a validation error names the field and suggests the intended key', async () => {
+  const error = await kps.disassociateKeypair({ serverID: 'x' }).catch((e) => e);
+  assert.equal(error.name, 'KpsValidationError');
+  assert.equal(error.code, 'INVALID_ARGUMENT');
+  assert.equal(error.field, 'serverID');
+  assert.match(error.message, /serverId/);
+});

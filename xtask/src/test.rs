@@ -3,6 +3,7 @@
 //! Suites run in order and all of them run even when one fails, so one run shows every failure; the exit
 //! status is non-zero if any failed.
 
+use crate::emulator::Emulator;
 use crate::setup::{Tools, CHROMEDRIVER};
 use crate::{build, demo, process, repo_root, setup, Result};
 use std::process::Command;
@@ -128,13 +129,25 @@ fn wasm_tests(tools: &Tools, test: &str) -> Command {
     cmd
 }
 
+/// The port the wasm suites' emulator prefers: the tests read its URL at compile time, so a stable port
+/// spares a rebuild of the test crate on every run.
+const WASM_SUITE_PORT: u16 = 18787;
+
+/// A fresh emulator (fresh state) for one wasm suite.
+fn emulator_for_wasm_suite() -> Result<Emulator> {
+    Emulator::start(WASM_SUITE_PORT, &[]).or_else(|_| Emulator::start(0, &[]))
+}
+
 fn wasm_in_node(tools: &Tools) -> Result {
-    process::run(&mut wasm_tests(tools, "node"))
+    let emulator = emulator_for_wasm_suite()?;
+    process::run(wasm_tests(tools, "node").env("KPS_EMULATOR_URL", &emulator.url))
 }
 
 fn wasm_in_chromium(tools: &Tools) -> Result {
+    let emulator = emulator_for_wasm_suite()?;
     process::run(
         wasm_tests(tools, "browser")
+            .env("KPS_EMULATOR_URL", &emulator.url)
             .env("CHROMEDRIVER", CHROMEDRIVER)
             .env(
                 "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
@@ -153,11 +166,15 @@ fn node_test(files: &[&str]) -> Command {
 }
 
 fn package_in_node(_: &Tools) -> Result {
-    process::run(&mut node_test(&[
-        "tests/js/node-esm.test.mjs",
-        "tests/js/node-cjs.test.cjs",
-        "tests/js/exports.test.mjs",
-    ]))
+    let emulator = Emulator::start(0, &[])?;
+    process::run(
+        node_test(&[
+            "tests/js/node-esm.test.mjs",
+            "tests/js/node-cjs.test.cjs",
+            "tests/js/exports.test.mjs",
+        ])
+        .env("KPS_EMULATOR_URL", &emulator.url),
+    )
 }
 
 fn package_in_chromium(_: &Tools) -> Result {

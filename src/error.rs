@@ -1,0 +1,93 @@
+//! [`Failure`]: every way a call can fail, as plain data. The wasm boundary turns it into a JS `KpsError`.
+
+use core::fmt;
+
+/// The class of a failure; its JS `name` is [`ErrorKind::name`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// An option is missing, of the wrong type or invalid; no request was made.
+    Validation,
+    /// The service answered with an error status, or with a 202 whose `status` is `FAILED`.
+    Api,
+    /// The service answered 2xx with a body that is not the documented shape.
+    Response,
+    /// No response: DNS, connection refused or reset, CORS, a body cut short.
+    Network,
+    /// `timeoutMs` elapsed.
+    Timeout,
+    /// The caller's `signal` aborted.
+    Abort,
+    /// A task ended in a `FAILED_*` state.
+    TaskFailed,
+}
+
+impl ErrorKind {
+    /// The JS error `name`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::Validation => "KpsValidationError",
+            ErrorKind::Api => "KpsApiError",
+            ErrorKind::Response => "KpsResponseError",
+            ErrorKind::Network => "KpsNetworkError",
+            ErrorKind::Timeout => "KpsTimeoutError",
+            ErrorKind::Abort => "KpsAbortError",
+            ErrorKind::TaskFailed => "KpsTaskFailedError",
+        }
+    }
+
+    /// The `code` of local failures (API failures carry the service's code instead).
+    pub fn local_code(self) -> &'static str {
+        match self {
+            ErrorKind::Validation => "INVALID_ARGUMENT",
+            ErrorKind::Api => "API_ERROR",
+            ErrorKind::Response => "INVALID_RESPONSE",
+            ErrorKind::Network => "NETWORK_ERROR",
+            ErrorKind::Timeout => "TIMEOUT",
+            ErrorKind::Abort => "ABORTED",
+            ErrorKind::TaskFailed => "TASK_FAILED",
+        }
+    }
+}
+
+/// A failed call: what the user catches, as plain data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    pub kind: ErrorKind,
+    /// `KPS.0002`, `APIGW.0301`, `HTTP_502`, or the kind's local code.
+    pub code: String,
+    pub message: String,
+    /// HTTP status; 0 when there was no response.
+    pub status: u16,
+    pub request_id: Option<String>,
+    /// For validation failures: the option path, e.g. `auth.type`.
+    pub field: Option<String>,
+}
+
+impl Failure {
+    /// A failure with the kind's local code and no response.
+    pub fn local(kind: ErrorKind, message: impl Into<String>) -> Failure {
+        Failure {
+            kind,
+            code: kind.local_code().to_owned(),
+            message: message.into(),
+            status: 0,
+            request_id: None,
+            field: None,
+        }
+    }
+
+    /// A validation failure of the option at `field`.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Failure {
+        Failure {
+            field: Some(field.into()),
+            ..Failure::local(ErrorKind::Validation, message)
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind.name(), self.message)
+    }
+}

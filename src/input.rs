@@ -1,0 +1,47 @@
+//! [`Input`]: a JavaScript value as plain Rust data, so that option validation is pure and tested natively.
+//!
+//! The wasm boundary converts the options object a user passed (two levels deep: `auth` and `credentials`
+//! are objects) into an `Input`; everything after that, including type errors, is decided in pure Rust.
+
+/// A JavaScript value, as far as option validation needs to know it.
+pub enum Input {
+    Undefined,
+    Null,
+    Bool(bool),
+    Number(f64),
+    /// A string. Strings that are secrets are moved into [`crate::secret::Secret`] by validation, never copied.
+    String(String),
+    /// A plain object's own enumerable string-keyed properties, in their order.
+    Object(Vec<(String, Input)>),
+    Array,
+    Function,
+    /// Something that behaves as an `AbortSignal` (the boundary keeps the JS object itself).
+    AbortSignal,
+    /// Any other kind of value (bigint, symbol, a class instance that is not a plain object...).
+    Other(&'static str),
+}
+
+impl Input {
+    /// How the value is described to the user in a type error ("a number", "null", "an array"...).
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Input::Undefined => "undefined",
+            Input::Null => "null",
+            Input::Bool(_) => "a boolean",
+            Input::Number(_) => "a number",
+            Input::String(_) => "a string",
+            Input::Object(_) => "an object",
+            Input::Array => "an array",
+            Input::Function => "a function",
+            Input::AbortSignal => "an AbortSignal",
+            Input::Other(kind) => kind,
+        }
+    }
+}
+
+// Deliberately no derived Debug: an Input may hold a token, a secret key or a private key.
+impl core::fmt::Debug for Input {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.describe())
+    }
+}

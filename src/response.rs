@@ -1,0 +1,392 @@
+//! Turning an HTTP response into the caller's result: the task ID, or a [`Failure`] that says what the
+//! service said (or why its answer could not be used). Pure: JSON parsing is supplied by the caller
+//! ([`Json`]), `JSON.parse` in the wasm and serde_json in native tests.
+
+use crate::error::{ErrorKind, Failure};
+use crate::model::{ApiErrorBody, DisassociateResponse};
+use serde::de::DeserializeOwned;
+
+/// Bodies larger than this are not read: KPS answers are a few hundred bytes.
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+
+/// At most this many characters of a server's text reach an error message.
+const MAX_EXCERPT_CHARS: usize = 300;
+
+/// A response body, as read by the transport.
+pub enum Body {
+    Empty,
+    Text(String),
+    /// Bytes that are not UTF-8 (kept for the excerpt of error responses).
+    NotUtf8(Vec<u8>),
+    /// Longer than [`MAX_BODY_BYTES`]; reading stopped there.
+    TooLarge,
+}
+
+/// What came back: status, `X-Request-Id` and body.
+pub struct HttpResponse {
+    pub status: u16,
+    pub request_id: Option<String>,
+    pub body: Body,
+}
+
+/// A JSON parser for the documented bodies.
+pub trait Json {
+    /// Parses `text` into `T`; the error says why it is not a `T`.
+    fn parse<T: DeserializeOwned>(text: &str) -> Result<T, String>;
+}
+
+/// The result of `POST …/keypairs/disassociate`: the task ID on a 2xx with a usable body.
+///
+/// `secrets` are the call's secret values: any that a server echoes back are masked in the message.
+pub fn disassociate_result<J: Json>(
+    response: HttpResponse,
+    secrets: &[&str],
+) -> Result<String, Failure> {
+    if !(200..300).contains(&response.status) {
+        return Err(api_failure::<J>(response, secrets));
+    }
+    let parsed: DisassociateResponse = parse_success::<J, _>(&response, "{\"task_id\": \"…\"}")?;
+    if parsed.status.as_deref() == Some("FAILED") {
+        let code = parsed.error_code.filter(|code| !code.is_empty());
+        let message = parsed
+            .error_msg
+            .filter(|msg| !msg.is_empty())
+            .unwrap_or_else(|| {
+                "the service accepted the request but reported status FAILED".to_owned()
+            });
+        return Err(Failure {
+            kind: ErrorKind::Api,
+            code: code.unwrap_or_else(|| http_code(response.status)),
+            message: excerpt(&redact(&message, secrets)),
+            status: response.status,
+            request_id: response.request_id,
+            field: None,
+        });
+    }
+    match parsed.task_id {
+        Some(task_id) if !task_id.is_empty() => Ok(task_id),
+        _ => Err(invalid_response(
+            &response,
+            "the response has no task_id (expected {\"task_id\": \"…\"})".to_owned(),
+        )),
+    }
+}
+
+/// Parses the body of a 2xx response as `T`, or explains why it cannot be.
+fn parse_success<J: Json, T: DeserializeOwned>(
+    response: &HttpResponse,
+    expected: &str,
+) -> Result<T, Failure> {
+    let text = match &response.body {
+        Body::Text(text) => text,
+        Body::Empty => {
+            return Err(invalid_response(
+                response,
+                format!("the response body is empty (expected {expected})"),
+            ))
+        }
+        Body::NotUtf8(_) => {
+            return Err(invalid_response(
+                response,
+                "the response body is not valid UTF-8".to_owned(),
+            ))
+        }
+        Body::TooLarge => {
+            return Err(invalid_response(
+                response,
+                format!("the response body exceeds {MAX_BODY_BYTES} bytes"),
+            ))
+        }
+    };
+    J::parse(text).map_err(|why| {
+        invalid_response(
+            response,
+            format!("the response body is not the documented shape: {why}"),
+        )
+    })
+}
+
+fn invalid_response(response: &HttpResponse, message: String) -> Failure {
+    Failure {
+        status: response.status,
+        request_id: response.request_id.clone(),
+        ..Failure::local(ErrorKind::Response, message)
+    }
+}
+
+/// A failure for an error status: the service's `error_code` and `error_msg` when the body has them,
+/// else `HTTP_<status>` and a short excerpt of whatever the body was.
+pub fn api_failure<J: Json>(response: HttpResponse, secrets: &[&str]) -> Failure {
+    let status = response.status;
+    let parsed = match &response.body {
+        Body::Text(text) => J::parse::<ApiErrorBody>(text).ok(),
+        _ => None,
+    };
+    let (code, message) = match parsed {
+        Some(ApiErrorBody {
+            error_code: Some(code),
+            error_msg,
+        }) if !code.is_empty() => {
+            let message = error_msg
+                .filter(|msg| !msg.is_empty())
+                .unwrap_or_else(|| status_line(status));
+            (code, message)
+        }
+        parsed => {
+            let detail = match (&response.body, parsed.and_then(|body| body.error_msg)) {
+                (_, Some(msg)) if !msg.is_empty() => msg,
+                (Body::Text(text), _) => text.clone(),
+                (Body::NotUtf8(bytes), _) => String::from_utf8_lossy(bytes).into_owned(),
+                (Body::Empty, _) => String::new(),
+                (Body::TooLarge, _) => "(a body too large to read)".to_owned(),
+            };
+            let detail = excerpt(&redact(&detail, secrets));
+            let message = if detail.is_empty() {
+                status_line(status)
+            } else {
+                format!("{}: {detail}", status_line(status))
+            };
+            (http_code(status), message)
+        }
+    };
+    Failure {
+        kind: ErrorKind::Api,
+        code,
+        message: excerpt(&redact(&message, secrets)),
+        status,
+        request_id: response.request_id,
+        field: None,
+    }
+}
+
+fn http_code(status: u16) -> String {
+    format!("HTTP_{status}")
+}
+
+fn status_line(status: u16) -> String {
+    format!("HTTP {status}")
+}
+
+/// One line of at most [`MAX_EXCERPT_CHARS`] characters, whitespace and control characters collapsed; an
+/// HTML page (an error page from a gateway) loses its tags so that it reads as its text.
+pub fn excerpt(text: &str) -> String {
+    let is_html = text.trim_start().starts_with('<');
+    let mut out = String::new();
+    let mut in_tag = false;
+    let mut pending_space = false;
+    let mut chars = 0;
+    for c in text.chars() {
+        match c {
+            '<' if is_html => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                pending_space = true;
+            }
+            _ if in_tag => {}
+            c if c.is_whitespace() || c.is_control() => pending_space = true,
+            c => {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                    chars += 1;
+                }
+                pending_space = false;
+                if chars >= MAX_EXCERPT_CHARS {
+                    out.push('…');
+                    break;
+                }
+                out.push(c);
+                chars += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Masks every occurrence of the call's secrets (a server may echo a request back in an error).
+pub fn redact(text: &str, secrets: &[&str]) -> String {
+    let mut out = text.to_owned();
+    for secret in secrets.iter().filter(|s| s.len() >= 4) {
+        if out.contains(secret) {
+            out = out.replace(secret, "***");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct SerdeJson;
+    impl Json for SerdeJson {
+        fn parse<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+            serde_json::from_str(text).map_err(|e| e.to_string())
+        }
+    }
+
+    fn response(status: u16, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            request_id: Some("req-1".to_owned()),
+            body: if body.is_empty() {
+                Body::Empty
+            } else {
+                Body::Text(body.to_owned())
+            },
+        }
+    }
+
+    fn result(status: u16, body: &str) -> Result<String, Failure> {
+        disassociate_result::<SerdeJson>(
+            response(status, body),
+            &["canary-token-123", "-----BEGIN KEY-----"],
+        )
+    }
+
+    #[test]
+    fn a_202_with_a_task_id_resolves_to_it() {
+        assert_eq!(
+            result(202, r#"{"task_id":"aee8d2fe-5484-4753-9177-5a38dc15546c"}"#).unwrap(),
+            "aee8d2fe-5484-4753-9177-5a38dc15546c"
+        );
+    }
+
+    #[test]
+    fn a_202_with_the_official_models_extra_fields_and_status_success_resolves() {
+        let body = r#"{"task_id":"t-1","server_id":"s","status":"SUCCESS","error_code":null,"error_msg":null,"extra":1}"#;
+        assert_eq!(result(202, body).unwrap(), "t-1");
+    }
+
+    #[test]
+    fn a_202_whose_status_is_failed_is_an_api_error_with_its_code_and_message() {
+        let failure = result(
+            202,
+            r#"{"status":"FAILED","error_code":"KPS.6004","error_msg":"no keypair found"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            (failure.kind, failure.code.as_str(), failure.status),
+            (ErrorKind::Api, "KPS.6004", 202)
+        );
+        assert_eq!(failure.message, "no keypair found");
+        assert_eq!(failure.request_id.as_deref(), Some("req-1"));
+    }
+
+    #[test]
+    fn a_202_failed_without_a_code_gets_http_202() {
+        let failure = result(202, r#"{"status":"FAILED"}"#).unwrap_err();
+        assert_eq!(
+            (failure.kind, failure.code.as_str()),
+            (ErrorKind::Api, "HTTP_202")
+        );
+    }
+
+    #[test]
+    fn a_2xx_that_is_not_the_documented_shape_is_an_invalid_response() {
+        for body in [
+            "",
+            "{}",
+            r#"{"task_id":""}"#,
+            r#"{"task_id":42}"#,
+            "not json",
+            "[]",
+            "null",
+            r#"{"task_id":null}"#,
+        ] {
+            let failure = result(202, body).unwrap_err();
+            assert_eq!(failure.kind, ErrorKind::Response, "{body:?}");
+            assert_eq!(failure.code, "INVALID_RESPONSE");
+            assert_eq!(failure.status, 202);
+            assert_eq!(failure.request_id.as_deref(), Some("req-1"));
+        }
+    }
+
+    #[test]
+    fn a_2xx_body_that_is_not_utf8_or_too_large_is_an_invalid_response() {
+        for body in [Body::NotUtf8(vec![0xff, 0xfe]), Body::TooLarge] {
+            let r = HttpResponse {
+                status: 202,
+                request_id: None,
+                body,
+            };
+            let failure = disassociate_result::<SerdeJson>(r, &[]).unwrap_err();
+            assert_eq!(failure.kind, ErrorKind::Response);
+        }
+    }
+
+    #[test]
+    fn an_error_status_with_a_kps_body_carries_its_code_message_status_and_request_id() {
+        let failure = result(
+            400,
+            r#"{"error_code":"KPS.0002","error_msg":"parameter error"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            failure,
+            Failure {
+                kind: ErrorKind::Api,
+                code: "KPS.0002".to_owned(),
+                message: "parameter error".to_owned(),
+                status: 400,
+                request_id: Some("req-1".to_owned()),
+                field: None,
+            }
+        );
+    }
+
+    #[test]
+    fn an_error_status_without_a_json_body_gets_http_code_and_a_short_excerpt() {
+        let html = format!(
+            "<html><head><title>502 Bad Gateway</title></head><body>{}</body></html>",
+            "x".repeat(5000)
+        );
+        let failure = result(502, &html).unwrap_err();
+        assert_eq!(
+            (failure.kind, failure.code.as_str(), failure.status),
+            (ErrorKind::Api, "HTTP_502", 502)
+        );
+        assert!(
+            failure.message.starts_with("HTTP 502: 502 Bad Gateway"),
+            "{}",
+            failure.message
+        );
+        assert!(
+            failure.message.chars().count() <= MAX_EXCERPT_CHARS + 1,
+            "{}",
+            failure.message.len()
+        );
+        assert!(!failure.message.contains('<'));
+    }
+
+    #[test]
+    fn an_error_status_with_an_empty_body_says_the_status() {
+        let failure = result(503, "").unwrap_err();
+        assert_eq!(
+            (failure.code.as_str(), failure.message.as_str()),
+            ("HTTP_503", "HTTP 503")
+        );
+    }
+
+    #[test]
+    fn an_error_message_that_echoes_a_secret_is_masked() {
+        let failure = result(400, r#"{"error_code":"KPS.0002","error_msg":"bad token canary-token-123 in -----BEGIN KEY-----"}"#)
+            .unwrap_err();
+        assert_eq!(failure.message, "bad token *** in ***");
+        let failure = result(500, "echo: canary-token-123").unwrap_err();
+        assert!(
+            !failure.message.contains("canary-token-123"),
+            "{}",
+            failure.message
+        );
+    }
+
+    #[test]
+    fn an_excerpt_keeps_json_text_with_angle_brackets_and_collapses_whitespace() {
+        assert_eq!(excerpt("a < b and c > d\n\n  e"), "a < b and c > d e");
+        assert_eq!(excerpt("<p>Hello\n<b>world</b></p>"), "Hello world");
+        assert_eq!(
+            excerpt(&"é".repeat(400)).chars().count(),
+            MAX_EXCERPT_CHARS + 1
+        );
+    }
+}
