@@ -458,3 +458,97 @@ async fn no_error_ever_contains_a_token_private_key_or_password() {
         }
     }
 }
+
+fn credentials(access_key_id: &str, secret: &str, security_token: Option<&str>) -> Value {
+    let mut credentials = json!({ "accessKeyId": access_key_id, "secretAccessKey": secret });
+    if let Some(token) = security_token {
+        credentials["securityToken"] = json!(token);
+    }
+    credentials
+}
+
+/// Options signed with AK/SK instead of a token.
+fn signed(server: &str, credentials: Value) -> JsValue {
+    let opts = options(server, json!({ "credentials": credentials }));
+    Reflect::delete_property(
+        opts.unchecked_ref::<js_sys::Object>(),
+        &JsValue::from_str("token"),
+    )
+    .expect("delete token");
+    opts
+}
+
+#[wasm_bindgen_test]
+async fn a_call_signed_with_ak_sk_is_accepted_by_the_verifier() {
+    let ak_sk = credentials(
+        "HPUAL7MDDNZ3EXAMPLE1",
+        "qLZBJ9k7Xh2mEXAMPLEsecretKEYqLZBJ9k7Xh2m",
+        None,
+    );
+    call(signed(BENCH_SERVER, ak_sk))
+        .await
+        .expect("a correctly signed call");
+    let key = private_key_of("KeyPair-spare");
+    let ak_sk = credentials(
+        "AKTESTAKTESTAKTEST01",
+        "SKsecretSKsecretSKsecretSKsecretSKsecret",
+        None,
+    );
+    let opts = signed(BENCH_SERVER, ak_sk);
+    Reflect::set(
+        &opts,
+        &JsValue::from_str("auth"),
+        &js(json!({ "type": "keypair", "key": key })),
+    )
+    .unwrap();
+    call(opts)
+        .await
+        .expect("a signed call with a private key in the body");
+}
+
+#[wasm_bindgen_test]
+async fn temporary_credentials_send_and_sign_their_security_token() {
+    let (ak, sk) = (
+        "TMPAKEMULATOREXAMPLE",
+        "TMPskEXAMPLEtemporarySecretKey0123456789",
+    );
+    call(signed(
+        BENCH_SERVER,
+        credentials(ak, sk, Some("emulator-security-token-EXAMPLE")),
+    ))
+    .await
+    .expect("temporary credentials with their security token");
+    for token in [None, Some("a-wrong-security-token")] {
+        let error = call(signed(BENCH_SERVER, credentials(ak, sk, token)))
+            .await
+            .expect_err("rejected");
+        let (name, code, status) = kind(&error);
+        assert_eq!(
+            (name.as_str(), status),
+            ("KpsApiError", 401),
+            "{token:?}: {}",
+            text(&error, "message")
+        );
+        assert!(code.starts_with("APIGW."), "{code}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_wrong_secret_key_gets_the_gateways_signature_error_without_leaking_it() {
+    let secret = "canary-WRONG-secret-key-0123456789";
+    let error = call(signed(
+        BENCH_SERVER,
+        credentials("HPUAL7MDDNZ3EXAMPLE1", secret, None),
+    ))
+    .await
+    .expect_err("a wrong secret");
+    assert_eq!(
+        kind(&error),
+        ("KpsApiError".into(), "APIGW.0301".into(), 401)
+    );
+    let json = js_sys::JSON::stringify(&error)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default();
+    assert!(!json.contains(secret) && !text(&error, "stack").contains(secret));
+}
