@@ -46,7 +46,7 @@ struct Vector {
 }
 
 fn reference_vectors() -> Vec<Vector> {
-    let file: Value = serde_json::from_str(include_str!("data/aksk-signing-vectors.json"))
+    let file: Value = serde_json::from_str(include_str!("../../../shared/reference/aksk-signing-vectors.json"))
         .expect("vectors are JSON");
     file["vectors"]
         .as_array()
