@@ -1,3 +1,14 @@
 // The package's public surface, shared by every entry module. The names here and in index.d.ts must match
 // (tests/js/exports.test.mjs checks it).
-export { disassociateKeypair, version, KpsError, isKpsError } from './kps_wasm_bg.js';
+export {
+  disassociateKeypair,
+  disassociateKeypairAndWait,
+  getKeypairTask,
+  waitForKeypairTask,
+  listRunningTasks,
+  listFailedTasks,
+  deleteFailedTask,
+  version,
+  KpsError,
+  isKpsError,
+} from './kps_wasm_bg.js';

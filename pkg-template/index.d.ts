@@ -44,6 +44,85 @@ export interface DisassociateKeypairOptions extends ClientOptions {
  */
 export function disassociateKeypair(options: DisassociateKeypairOptions): Promise<string>;
 
+/** A key pair task. `status` is the service's raw string: `READY_UNBIND` → `RUNNING_UNBIND` → `SUCCESS_UNBIND` | `FAILED_UNBIND` (or `*_RESET` / `*_REPLACE`, or a value added later). */
+export interface KeypairTask {
+  taskId: string;
+  serverId: string;
+  status: string;
+}
+
+/** Options that identify one task. */
+export interface TaskOptions extends ClientOptions {
+  projectId: string;
+  /** The task ID that {@link disassociateKeypair} returned (a UUID). */
+  taskId: string;
+}
+
+/** How a wait polls. */
+export interface WaitOptions {
+  /** Between polls, in milliseconds (100–600000). Default 20000 (as Terraform). The first poll is immediate. */
+  intervalMs?: number;
+  /** For the whole wait, in milliseconds (up to 24 h). Default 1800000 (30 min). */
+  waitTimeoutMs?: number;
+  /** Called on every status change, the final one included. An exception thrown here ends the wait and is rethrown. */
+  onProgress?: (task: KeypairTask) => void;
+}
+
+/** Reads a task (`GET /v3/{projectId}/tasks/{taskId}`). */
+export function getKeypairTask(options: TaskOptions): Promise<KeypairTask>;
+
+/**
+ * Polls a task until `SUCCESS_*` (resolves with it) or `FAILED_*` (rejects with a `KpsTaskFailedError` that
+ * carries `task`, and `taskErrorCode`/`taskErrorMessage` when the failed-tasks list has them). A poll that
+ * fails with no response, 429 or 5xx is retried with backoff within `waitTimeoutMs`; other API errors end
+ * the wait. `signal` aborts at once, between polls too. `timeoutMs` bounds each poll.
+ *
+ * @example
+ * const task = await waitForKeypairTask({ region, token, projectId, taskId, onProgress: (t) => console.log(t.status) });
+ */
+export function waitForKeypairTask(options: TaskOptions & WaitOptions): Promise<KeypairTask>;
+
+/** {@link disassociateKeypair}, then {@link waitForKeypairTask} on its task: resolves with the finished task. */
+export function disassociateKeypairAndWait(options: DisassociateKeypairOptions & WaitOptions): Promise<KeypairTask>;
+
+/** One task of a list. `taskTime` is milliseconds since the epoch. */
+export interface TaskListEntry {
+  taskId: string;
+  operateType: string;
+  taskTime: number;
+  serverName: string;
+  serverId: string;
+  keypairName: string;
+  /** Failed tasks only. */
+  taskErrorCode?: string;
+  /** Failed tasks only. */
+  taskErrorMessage?: string;
+}
+
+/** A page of tasks. */
+export interface TaskList {
+  total: number;
+  tasks: TaskListEntry[];
+}
+
+/** Options of the task lists. */
+export interface TaskListOptions extends ClientOptions {
+  projectId: string;
+  /** Page size (the service's default when left out). */
+  limit?: number;
+  /** Tasks to skip (default 0). */
+  offset?: number;
+}
+
+/** The tasks in progress (`GET /v3/{projectId}/running-tasks`). */
+export function listRunningTasks(options: TaskListOptions): Promise<TaskList>;
+
+/** The tasks that failed, with their error code and message (`GET /v3/{projectId}/failed-tasks`). */
+export function listFailedTasks(options: TaskListOptions): Promise<TaskList>;
+
+/** Deletes one failed task, or every failed task when `taskId` is left out. */
+export function deleteFailedTask(options: ClientOptions & { projectId: string; taskId?: string }): Promise<void>;
+
 /** The version of kps-wasm, from the Rust crate it is built from (e.g. "0.1.0"). */
 export function version(): string;
 
@@ -85,12 +164,21 @@ export class KpsError extends Error {
   readonly requestId?: string;
   /** For validation errors: the option at fault, as a path (`'auth.type'`). */
   readonly field?: string;
+  /** `KpsTaskFailedError`: the task that failed. */
+  readonly task?: KeypairTask;
+  /** `KpsTaskFailedError`: `task_error_code` from the failed-tasks list, when it has the task. */
+  readonly taskErrorCode?: string;
+  /** `KpsTaskFailedError`: `task_error_msg` from the failed-tasks list, when it has the task. */
+  readonly taskErrorMessage?: string;
   toJSON(): {
     name: KpsErrorName;
     code: string;
     status: number;
     requestId?: string;
     field?: string;
+    task?: KeypairTask;
+    taskErrorCode?: string;
+    taskErrorMessage?: string;
     message: string;
   };
 }

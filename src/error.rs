@@ -1,5 +1,6 @@
 //! [`Failure`]: every way a call can fail, as plain data. The wasm boundary turns it into a JS `KpsError`.
 
+use crate::model::KeypairTask;
 use core::fmt;
 
 /// The class of a failure; its JS `name` is [`ErrorKind::name`].
@@ -62,6 +63,18 @@ pub struct Failure {
     pub request_id: Option<String>,
     /// For validation failures: the option path, e.g. `auth.type`.
     pub field: Option<String>,
+    /// For task failures: the task and, when the failed-tasks list has it, why it failed.
+    pub task: Option<Box<FailedTask>>,
+}
+
+/// The task behind a [`ErrorKind::TaskFailed`] failure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FailedTask {
+    pub task: KeypairTask,
+    /// `task_error_code` from `GET /v3/{project_id}/failed-tasks`.
+    pub error_code: Option<String>,
+    /// `task_error_msg` from `GET /v3/{project_id}/failed-tasks`.
+    pub error_message: Option<String>,
 }
 
 impl Failure {
@@ -74,6 +87,7 @@ impl Failure {
             status: 0,
             request_id: None,
             field: None,
+            task: None,
         }
     }
 

@@ -15,6 +15,7 @@ pub mod request;
 pub mod response;
 pub mod secret;
 pub mod signing;
+pub mod tasks;
 
 /// The crate version, as published to npm (`kps-wasm` on npm has the same version as this crate).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -72,3 +72,77 @@ pub struct ApiErrorBody {
     pub error_code: Option<String>,
     pub error_msg: Option<String>,
 }
+
+/// A key pair task as the package returns it: `{ taskId, serverId, status }`. `status` is the service's raw
+/// string (`READY_UNBIND`, `RUNNING_UNBIND`, `SUCCESS_UNBIND`, `FAILED_UNBIND`, or one it adds later).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeypairTask {
+    pub task_id: String,
+    pub server_id: String,
+    pub status: String,
+}
+
+/// The 200 body of `GET /v3/{project_id}/tasks/{task_id}`.
+#[derive(Debug, Deserialize)]
+pub struct TaskResponse {
+    pub task_id: Option<String>,
+    pub server_id: Option<String>,
+    pub task_status: Option<String>,
+}
+
+/// The 200 body of `GET /v3/{project_id}/running-tasks` and `…/failed-tasks`.
+#[derive(Debug, Deserialize)]
+pub struct TaskListResponse {
+    pub total: Option<Number>,
+    pub tasks: Option<Vec<TaskEntryResponse>>,
+}
+
+/// One task of a list, as the service sends it.
+#[derive(Debug, Deserialize)]
+pub struct TaskEntryResponse {
+    pub task_id: Option<String>,
+    pub operate_type: Option<String>,
+    /// Milliseconds since the epoch: a string in the doc, a number in one SDK.
+    pub task_time: Option<StringOrNumber>,
+    pub server_name: Option<String>,
+    pub server_id: Option<String>,
+    pub keypair_name: Option<String>,
+    pub task_error_code: Option<String>,
+    pub task_error_msg: Option<String>,
+}
+
+/// A JSON number.
+pub type Number = f64;
+
+/// A value the service sends as a string or as a number.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum StringOrNumber {
+    String(String),
+    Number(f64),
+}
+
+/// A page of tasks as the package returns it: `{ total, tasks: [...] }`.
+#[derive(Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskList {
+    pub total: f64,
+    pub tasks: Vec<TaskEntry>,
+}
+
+/// One task of a list as the package returns it; `taskTime` is milliseconds since the epoch.
+#[derive(Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskEntry {
+    pub task_id: String,
+    pub operate_type: String,
+    pub task_time: f64,
+    pub server_name: String,
+    pub server_id: String,
+    pub keypair_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_error_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_error_message: Option<String>,
+}

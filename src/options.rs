@@ -93,6 +93,14 @@ const WAIT_KEYS: &[&str] = &[
     "onProgress",
 ];
 const LIST_KEYS: &[&str] = &["projectId", "limit", "offset"];
+const DISASSOCIATE_AND_WAIT_KEYS: &[&str] = &[
+    "projectId",
+    "serverId",
+    "auth",
+    "intervalMs",
+    "waitTimeoutMs",
+    "onProgress",
+];
 
 /// Names people reach for instead of an option, normalised (lowercase, no `_` or `-`), and the option meant.
 /// A row applies only where its target's first segment is an accepted key.
@@ -271,6 +279,22 @@ pub struct WaitForTaskOptions {
     pub has_on_progress: bool,
 }
 
+/// How a wait polls: `intervalMs`, `waitTimeoutMs` and whether `onProgress` was given.
+#[derive(Debug)]
+pub struct WaitSettings {
+    pub interval_ms: u32,
+    pub wait_timeout_ms: u32,
+    /// Whether `onProgress` was given (the boundary keeps the JS function itself).
+    pub has_on_progress: bool,
+}
+
+/// The validated options of `disassociateKeypairAndWait`.
+#[derive(Debug)]
+pub struct DisassociateAndWaitOptions {
+    pub disassociate: DisassociateOptions,
+    pub wait: WaitSettings,
+}
+
 /// The validated options of `listRunningTasks` and `listFailedTasks`.
 #[derive(Debug)]
 pub struct TaskListOptions {
@@ -346,48 +370,43 @@ pub fn validate_wait_for_task(
         fields.take("taskId"),
         "the task ID that disassociateKeypair returned",
     )?;
-    let timeout_ms = fields.timeout()?;
-    let interval_ms = integer(
-        "intervalMs",
-        fields.take("intervalMs"),
-        MIN_INTERVAL_MS,
-        MAX_TIMEOUT_MS,
-        MS,
-    )?;
-    let wait_timeout_ms = integer(
-        "waitTimeoutMs",
-        fields.take("waitTimeoutMs"),
-        1,
-        MAX_WAIT_TIMEOUT_MS,
-        MS,
-    )?;
-    let has_signal = fields.signal()?;
-    let has_on_progress = match fields.take("onProgress") {
-        Input::Undefined => false,
-        Input::Function => true,
-        other => {
-            return Err(wrong_type(
-                "onProgress",
-                "a function (task) => void",
-                other,
-                true,
-            ))
-        }
-    };
+    let (client, wait) = fields.client_and_wait(connection)?;
     Ok(WaitForTaskOptions {
         query: TaskQueryOptions {
-            client: ClientOptions {
-                credentials: connection.credentials,
-                endpoint: connection.endpoint,
-                timeout_ms,
-                has_signal,
-            },
+            client,
             project_id,
             task_id,
         },
-        interval_ms: interval_ms.unwrap_or(DEFAULT_INTERVAL_MS),
-        wait_timeout_ms: wait_timeout_ms.unwrap_or(DEFAULT_WAIT_TIMEOUT_MS),
-        has_on_progress,
+        interval_ms: wait.interval_ms,
+        wait_timeout_ms: wait.wait_timeout_ms,
+        has_on_progress: wait.has_on_progress,
+    })
+}
+
+/// Validates the options of `disassociateKeypairAndWait`: those of `disassociateKeypair` plus the wait's
+/// `intervalMs`, `waitTimeoutMs` and `onProgress` (as [`validate_wait_for_task`]).
+pub fn validate_disassociate_and_wait(
+    input: Input,
+    env: &Environment,
+) -> Result<DisassociateAndWaitOptions, Failure> {
+    let mut fields = Fields::open(input, DISASSOCIATE_AND_WAIT_KEYS)?;
+    let connection = fields.connection(env)?;
+    let project_id = project_id(fields.take("projectId"))?;
+    let server_id = uuid("serverId", fields.take("serverId"), "the ECS server ID")?;
+    let auth = server_auth(fields.take("auth"))?;
+    let (client, wait) = fields.client_and_wait(connection)?;
+    Ok(DisassociateAndWaitOptions {
+        disassociate: DisassociateOptions {
+            client,
+            project_id,
+            request: DisassociateRequest {
+                server: Server {
+                    id: server_id,
+                    auth,
+                },
+            },
+        },
+        wait,
     })
 }
 
@@ -637,6 +656,54 @@ impl Fields {
             timeout_ms,
             has_signal,
         })
+    }
+
+    /// The client options with a wait's own, in the documented order: `timeoutMs`, `intervalMs`,
+    /// `waitTimeoutMs`, `signal`, `onProgress`.
+    fn client_and_wait(
+        &mut self,
+        connection: Connection,
+    ) -> Result<(ClientOptions, WaitSettings), Failure> {
+        let timeout_ms = self.timeout()?;
+        let interval_ms = integer(
+            "intervalMs",
+            self.take("intervalMs"),
+            MIN_INTERVAL_MS,
+            MAX_TIMEOUT_MS,
+            MS,
+        )?;
+        let wait_timeout_ms = integer(
+            "waitTimeoutMs",
+            self.take("waitTimeoutMs"),
+            1,
+            MAX_WAIT_TIMEOUT_MS,
+            MS,
+        )?;
+        let has_signal = self.signal()?;
+        let has_on_progress = match self.take("onProgress") {
+            Input::Undefined => false,
+            Input::Function => true,
+            other => {
+                return Err(wrong_type(
+                    "onProgress",
+                    "a function (task) => void",
+                    other,
+                    true,
+                ))
+            }
+        };
+        let client = ClientOptions {
+            credentials: connection.credentials,
+            endpoint: connection.endpoint,
+            timeout_ms,
+            has_signal,
+        };
+        let wait = WaitSettings {
+            interval_ms: interval_ms.unwrap_or(DEFAULT_INTERVAL_MS),
+            wait_timeout_ms: wait_timeout_ms.unwrap_or(DEFAULT_WAIT_TIMEOUT_MS),
+            has_on_progress,
+        };
+        Ok((client, wait))
     }
 
     fn timeout(&mut self) -> Result<u32, Failure> {
@@ -3658,5 +3725,47 @@ mod tests {
             nearest(&"x".repeat(65), ["x"].into_iter(), 100, str::to_owned),
             None
         );
+    }
+
+    #[test]
+    fn disassociate_and_wait_takes_the_disassociate_options_and_the_waits_own() {
+        let options = validate_disassociate_and_wait(
+            with(vec![
+                set("intervalMs", Input::Number(500.0)),
+                set("waitTimeoutMs", Input::Number(60_000.0)),
+                set("onProgress", Input::Function),
+            ]),
+            &NODE,
+        )
+        .unwrap();
+        assert_eq!(options.disassociate.request.server.id, SERVER);
+        assert_eq!(
+            (options.wait.interval_ms, options.wait.wait_timeout_ms),
+            (500, 60_000)
+        );
+        assert!(options.wait.has_on_progress);
+        let defaults = validate_disassociate_and_wait(with(vec![]), &NODE).unwrap();
+        assert_eq!(
+            (defaults.wait.interval_ms, defaults.wait.wait_timeout_ms),
+            (DEFAULT_INTERVAL_MS, DEFAULT_WAIT_TIMEOUT_MS)
+        );
+        assert!(!defaults.wait.has_on_progress);
+    }
+
+    #[test]
+    fn disassociate_and_wait_rejects_a_task_id_and_bad_wait_options_by_name() {
+        let failure = validate_disassociate_and_wait(with(vec![set("taskId", s(SERVER))]), &NODE)
+            .unwrap_err();
+        assert_eq!(failure.field.as_deref(), Some("taskId"));
+        let failure = validate_disassociate_and_wait(
+            with(vec![set("intervalMs", Input::Number(99.0))]),
+            &NODE,
+        )
+        .unwrap_err();
+        assert_eq!(failure.field.as_deref(), Some("intervalMs"));
+        let failure =
+            validate_disassociate_and_wait(with(vec![set("onProgress", s("console.log"))]), &NODE)
+                .unwrap_err();
+        assert_eq!(failure.field.as_deref(), Some("onProgress"));
     }
 }

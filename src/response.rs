@@ -22,10 +22,12 @@ pub enum Body {
     TooLarge,
 }
 
-/// What came back: status, `X-Request-Id` and body.
+/// What came back: status, `X-Request-Id`, `Retry-After` and body.
 pub struct HttpResponse {
     pub status: u16,
     pub request_id: Option<String>,
+    /// `Retry-After` in seconds, when the response has one (429, 503).
+    pub retry_after_secs: Option<u32>,
     pub body: Body,
 }
 
@@ -61,6 +63,7 @@ pub fn disassociate_result<J: Json>(
             status: response.status,
             request_id: response.request_id,
             field: None,
+            task: None,
         });
     }
     match parsed.task_id {
@@ -73,7 +76,7 @@ pub fn disassociate_result<J: Json>(
 }
 
 /// Parses the body of a 2xx response as `T`, or explains why it cannot be.
-fn parse_success<J: Json, T: DeserializeOwned>(
+pub fn parse_success<J: Json, T: DeserializeOwned>(
     response: &HttpResponse,
     expected: &str,
 ) -> Result<T, Failure> {
@@ -156,6 +159,7 @@ pub fn api_failure<J: Json>(response: HttpResponse, secrets: &[&str]) -> Failure
         status,
         request_id: response.request_id,
         field: None,
+        task: None,
     }
 }
 
@@ -228,6 +232,7 @@ mod tests {
         HttpResponse {
             status,
             request_id: Some("req-1".to_owned()),
+            retry_after_secs: None,
             body: if body.is_empty() {
                 Body::Empty
             } else {
@@ -307,6 +312,7 @@ mod tests {
             let r = HttpResponse {
                 status: 202,
                 request_id: None,
+                retry_after_secs: None,
                 body,
             };
             let failure = disassociate_result::<SerdeJson>(r, &[]).unwrap_err();
@@ -330,6 +336,7 @@ mod tests {
                 status: 400,
                 request_id: Some("req-1".to_owned()),
                 field: None,
+                task: None,
             }
         );
     }

@@ -46,8 +46,10 @@ struct Vector {
 }
 
 fn reference_vectors() -> Vec<Vector> {
-    let file: Value = serde_json::from_str(include_str!("../../../shared/reference/aksk-signing-vectors.json"))
-        .expect("vectors are JSON");
+    let file: Value = serde_json::from_str(include_str!(
+        "../../../shared/reference/aksk-signing-vectors.json"
+    ))
+    .expect("vectors are JSON");
     file["vectors"]
         .as_array()
         .expect("a vector list")

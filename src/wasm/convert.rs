@@ -2,7 +2,7 @@
 //! (the AbortSignal, callbacks) kept aside as JS objects.
 
 use crate::input::Input;
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
@@ -91,4 +91,10 @@ fn is_abort_signal(value: &JsValue) -> bool {
 pub fn signal(options: &JsValue) -> Option<AbortSignal> {
     let value = Reflect::get(options, &JsValue::from_str("signal")).ok()?;
     is_abort_signal(&value).then(|| value.unchecked_into())
+}
+
+/// `options[name]`, when it is a function (validation has checked that it is one if present).
+pub fn function(options: &JsValue, name: &str) -> Option<Function> {
+    let value = Reflect::get(options, &JsValue::from_str(name)).ok()?;
+    value.dyn_into::<Function>().ok()
 }

@@ -13,6 +13,10 @@ export class KpsError extends Error {
     this.status = (details && details.status) || 0;
     if (details && details.requestId !== undefined) this.requestId = details.requestId;
     if (details && details.field !== undefined) this.field = details.field;
+    // KpsTaskFailedError: the task, and why it failed when the failed-tasks list says.
+    if (details && details.task !== undefined) this.task = details.task;
+    if (details && details.taskErrorCode !== undefined) this.taskErrorCode = details.taskErrorCode;
+    if (details && details.taskErrorMessage !== undefined) this.taskErrorMessage = details.taskErrorMessage;
   }
 
   // `e instanceof KpsError` holds for errors from any copy of the package.
@@ -27,6 +31,9 @@ export class KpsError extends Error {
       status: this.status,
       requestId: this.requestId,
       field: this.field,
+      task: this.task,
+      taskErrorCode: this.taskErrorCode,
+      taskErrorMessage: this.taskErrorMessage,
       message: this.message,
     };
   }

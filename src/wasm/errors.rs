@@ -34,6 +34,15 @@ pub fn to_js(failure: Failure) -> JsValue {
     if let Some(field) = &failure.field {
         set("field", JsValue::from_str(field));
     }
+    if let Some(failed) = &failure.task {
+        set("task", super::json::to_js(&failed.task));
+        if let Some(code) = &failed.error_code {
+            set("taskErrorCode", JsValue::from_str(code));
+        }
+        if let Some(message) = &failed.error_message {
+            set("taskErrorMessage", JsValue::from_str(message));
+        }
+    }
     KpsError::new(
         failure.kind.name(),
         &failure.code,

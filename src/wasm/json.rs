@@ -21,3 +21,10 @@ pub fn to_json<T: Serialize>(value: &T) -> Option<String> {
         .ok()?;
     js_sys::JSON::stringify(&js).ok()?.as_string()
 }
+
+/// `value` as a plain JS value (objects, not Maps).
+pub fn to_js<T: Serialize>(value: &T) -> wasm_bindgen::JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(wasm_bindgen::JsValue::UNDEFINED)
+}

@@ -4,16 +4,26 @@
 mod convert;
 mod errors;
 mod json;
+mod timer;
 mod transport;
 
 pub use errors::{is_kps_error, KpsError};
 
-use crate::error::Failure;
-use crate::options::{validate_disassociate, Credentials, Environment};
+use crate::error::{ErrorKind, Failure};
+use crate::model::{KeypairTask, TaskList};
+use crate::options::{
+    validate_delete_failed_task, validate_disassociate, validate_disassociate_and_wait,
+    validate_task_list, validate_task_query, validate_wait_for_task, ClientOptions, Credentials,
+    DisassociateOptions, Environment, TaskQueryOptions, WaitSettings,
+};
 use crate::request::{prepare, Operation};
-use crate::response::disassociate_result;
+use crate::response::{disassociate_result, HttpResponse};
+use crate::tasks::{delete_result, task_failed, task_list_result, task_result, Step, Waiter};
+use errors::to_js;
+use js_sys::{Date, Function};
 use json::EngineJson;
 use wasm_bindgen::prelude::*;
+use web_sys::AbortSignal;
 
 /// The version of kps-wasm (the crate and the npm package share it).
 ///
@@ -38,15 +48,138 @@ pub fn version() -> String {
 /// ```
 #[wasm_bindgen(js_name = disassociateKeypair)]
 pub async fn disassociate_keypair(options: JsValue) -> Result<String, JsValue> {
-    disassociate(&options).await.map_err(errors::to_js)
+    let validated =
+        validate_disassociate(convert::input(&options), &environment()).map_err(to_js)?;
+    disassociate(&validated, convert::signal(&options).as_ref())
+        .await
+        .map_err(to_js)
 }
 
-async fn disassociate(options: &JsValue) -> Result<String, Failure> {
-    let validated = validate_disassociate(convert::input(options), &environment())?;
-    let signal = convert::signal(options);
+/// Unbinds the key pair like `disassociateKeypair`, then waits for the task like `waitForKeypairTask`;
+/// resolves with the finished task.
+///
+/// ```js
+/// const task = await disassociateKeypairAndWait({ ...options, onProgress: (t) => console.log(t.status) });
+/// ```
+#[wasm_bindgen(js_name = disassociateKeypairAndWait)]
+pub async fn disassociate_keypair_and_wait(options: JsValue) -> Result<JsValue, JsValue> {
+    let validated =
+        validate_disassociate_and_wait(convert::input(&options), &environment()).map_err(to_js)?;
+    let signal = convert::signal(&options);
+    let task_id = disassociate(&validated.disassociate, signal.as_ref())
+        .await
+        .map_err(to_js)?;
+    let query = TaskQueryOptions {
+        project_id: validated.disassociate.project_id.clone(),
+        task_id,
+        client: validated.disassociate.client,
+    };
+    wait_for_task(
+        &query,
+        &validated.wait,
+        signal.as_ref(),
+        on_progress(&options),
+    )
+    .await
+}
+
+/// Reads a key pair task: `{ taskId, serverId, status }`.
+///
+/// ```js
+/// const { status } = await getKeypairTask({ region, token, projectId, taskId });
+/// ```
+#[wasm_bindgen(js_name = getKeypairTask)]
+pub async fn get_keypair_task(options: JsValue) -> Result<JsValue, JsValue> {
+    let query = validate_task_query(convert::input(&options), &environment()).map_err(to_js)?;
+    let signal = convert::signal(&options);
+    let response = send(
+        &query.client,
+        &query.project_id,
+        task_operation(&query),
+        signal.as_ref(),
+        query.client.timeout_ms,
+    )
+    .await
+    .map_err(to_js)?;
+    let task = task_result::<EngineJson>(response, &secrets(&query.client.credentials, None))
+        .map_err(to_js)?;
+    Ok(json::to_js(&task))
+}
+
+/// Polls a key pair task until it succeeds (resolves with it) or fails (rejects with a
+/// `KpsTaskFailedError`), calling `onProgress` on each status change.
+///
+/// ```js
+/// const task = await waitForKeypairTask({ region, token, projectId, taskId, onProgress: (t) => show(t.status) });
+/// ```
+#[wasm_bindgen(js_name = waitForKeypairTask)]
+pub async fn wait_for_keypair_task(options: JsValue) -> Result<JsValue, JsValue> {
+    let validated =
+        validate_wait_for_task(convert::input(&options), &environment()).map_err(to_js)?;
+    let wait = WaitSettings {
+        interval_ms: validated.interval_ms,
+        wait_timeout_ms: validated.wait_timeout_ms,
+        has_on_progress: validated.has_on_progress,
+    };
+    let signal = convert::signal(&options);
+    wait_for_task(
+        &validated.query,
+        &wait,
+        signal.as_ref(),
+        on_progress(&options),
+    )
+    .await
+}
+
+/// Lists the key pair tasks in progress: `{ total, tasks: [...] }`.
+#[wasm_bindgen(js_name = listRunningTasks)]
+pub async fn list_running_tasks(options: JsValue) -> Result<JsValue, JsValue> {
+    list_tasks(&options, "running-tasks").await
+}
+
+/// Lists the key pair tasks that failed, with `taskErrorCode` and `taskErrorMessage`.
+#[wasm_bindgen(js_name = listFailedTasks)]
+pub async fn list_failed_tasks(options: JsValue) -> Result<JsValue, JsValue> {
+    list_tasks(&options, "failed-tasks").await
+}
+
+/// Deletes one failed task (`taskId`), or all of them.
+#[wasm_bindgen(js_name = deleteFailedTask)]
+pub async fn delete_failed_task(options: JsValue) -> Result<(), JsValue> {
+    let validated =
+        validate_delete_failed_task(convert::input(&options), &environment()).map_err(to_js)?;
+    let mut path = format!("/v3/{}/failed-tasks", validated.project_id);
+    if let Some(task_id) = &validated.task_id {
+        path.push('/');
+        path.push_str(task_id);
+    }
+    let operation = Operation {
+        method: "DELETE",
+        path,
+        query: &[],
+        body: None,
+    };
+    let signal = convert::signal(&options);
+    let client = &validated.client;
+    let response = send(
+        client,
+        &validated.project_id,
+        operation,
+        signal.as_ref(),
+        client.timeout_ms,
+    )
+    .await
+    .map_err(to_js)?;
+    delete_result::<EngineJson>(response, &secrets(&client.credentials, None)).map_err(to_js)
+}
+
+async fn disassociate(
+    validated: &DisassociateOptions,
+    signal: Option<&AbortSignal>,
+) -> Result<String, Failure> {
     let body = json::to_json(&validated.request).ok_or_else(|| {
         Failure::local(
-            crate::error::ErrorKind::Validation,
+            ErrorKind::Validation,
             "the request body could not be encoded",
         )
     })?;
@@ -57,13 +190,14 @@ async fn disassociate(options: &JsValue) -> Result<String, Failure> {
         body: Some(body),
     };
     let client = &validated.client;
-    let request = prepare(
-        operation,
-        &validated.project_id,
+    let response = send(
         client,
-        js_sys::Date::now(),
-    )?;
-    let response = transport::send(request, client.timeout_ms, signal).await?;
+        &validated.project_id,
+        operation,
+        signal,
+        client.timeout_ms,
+    )
+    .await?;
     let auth_key = validated
         .request
         .server
@@ -71,6 +205,141 @@ async fn disassociate(options: &JsValue) -> Result<String, Failure> {
         .as_ref()
         .map(|auth| auth.key.expose());
     disassociate_result::<EngineJson>(response, &secrets(&client.credentials, auth_key))
+}
+
+async fn list_tasks(options: &JsValue, which: &str) -> Result<JsValue, JsValue> {
+    let validated = validate_task_list(convert::input(options), &environment()).map_err(to_js)?;
+    let signal = convert::signal(options);
+    let list = fetch_task_list(
+        &validated.client,
+        &validated.project_id,
+        which,
+        validated.limit,
+        validated.offset,
+        signal.as_ref(),
+    )
+    .await
+    .map_err(to_js)?;
+    Ok(json::to_js(&list))
+}
+
+async fn fetch_task_list(
+    client: &ClientOptions,
+    project_id: &str,
+    which: &str,
+    limit: Option<u32>,
+    offset: Option<u32>,
+    signal: Option<&AbortSignal>,
+) -> Result<TaskList, Failure> {
+    let mut query: Vec<(&str, String)> = Vec::new();
+    if let Some(limit) = limit {
+        query.push(("limit", limit.to_string()));
+    }
+    if let Some(offset) = offset {
+        query.push(("offset", offset.to_string()));
+    }
+    let operation = Operation {
+        method: "GET",
+        path: format!("/v3/{project_id}/{which}"),
+        query: &query,
+        body: None,
+    };
+    let response = send(client, project_id, operation, signal, client.timeout_ms).await?;
+    task_list_result::<EngineJson>(response, &secrets(&client.credentials, None))
+}
+
+fn task_operation(query: &TaskQueryOptions) -> Operation<'static> {
+    Operation {
+        method: "GET",
+        path: format!("/v3/{}/tasks/{}", query.project_id, query.task_id),
+        query: &[],
+        body: None,
+    }
+}
+
+/// The wait loop: the pure [`Waiter`] decides, this runs the polls, the sleeps and `onProgress`. An
+/// exception thrown by `onProgress` ends the wait and is rethrown as it is.
+async fn wait_for_task(
+    query: &TaskQueryOptions,
+    wait: &WaitSettings,
+    signal: Option<&AbortSignal>,
+    on_progress: Option<Function>,
+) -> Result<JsValue, JsValue> {
+    let client = &query.client;
+    let secrets = secrets(&client.credentials, None);
+    let mut waiter = Waiter::new(
+        &query.task_id,
+        wait.interval_ms,
+        wait.wait_timeout_ms,
+        Date::now(),
+    );
+    loop {
+        let Some(poll_timeout) = waiter.poll_timeout(Date::now(), client.timeout_ms) else {
+            return Err(to_js(waiter.timed_out()));
+        };
+        let (poll, retry_after) = match send(
+            client,
+            &query.project_id,
+            task_operation(query),
+            signal,
+            poll_timeout,
+        )
+        .await
+        {
+            Ok(response) => {
+                let retry_after = response.retry_after_secs;
+                (task_result::<EngineJson>(response, &secrets), retry_after)
+            }
+            Err(failure) if failure.kind == ErrorKind::Abort => return Err(to_js(failure)),
+            Err(failure) => (Err(failure), None),
+        };
+        let (progress, step) = waiter.observe(Date::now(), poll, retry_after);
+        if let (Some(task), Some(callback)) = (progress, &on_progress) {
+            callback.call1(&JsValue::NULL, &json::to_js(&task))?;
+        }
+        match step {
+            Step::PollAfter(ms) => timer::sleep(ms, signal).await.map_err(to_js)?,
+            Step::Succeeded(task) => return Ok(json::to_js(&task)),
+            Step::Failed(task) => {
+                return Err(to_js(
+                    failed_task(client, &query.project_id, task, signal).await,
+                ))
+            }
+            Step::Stop(failure) => return Err(to_js(failure)),
+        }
+    }
+}
+
+/// The failure for a task that ended `FAILED_*`, with its error code and message from the failed-tasks
+/// list when that can be read (best effort: the task's failure is the news, not the list's).
+async fn failed_task(
+    client: &ClientOptions,
+    project_id: &str,
+    task: KeypairTask,
+    signal: Option<&AbortSignal>,
+) -> Failure {
+    let list = fetch_task_list(client, project_id, "failed-tasks", None, None, signal).await;
+    let entry = list.ok().and_then(|list| {
+        list.tasks
+            .into_iter()
+            .find(|entry| entry.task_id == task.task_id)
+    });
+    task_failed(task, entry.as_ref())
+}
+
+async fn send(
+    client: &ClientOptions,
+    project_id: &str,
+    operation: Operation<'_>,
+    signal: Option<&AbortSignal>,
+    timeout_ms: u32,
+) -> Result<HttpResponse, Failure> {
+    let request = prepare(operation, project_id, client, Date::now())?;
+    transport::send(request, timeout_ms, signal.cloned()).await
+}
+
+fn on_progress(options: &JsValue) -> Option<Function> {
+    convert::function(options, "onProgress")
 }
 
 /// The call's secret values, masked in any error text a server echoes back.

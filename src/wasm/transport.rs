@@ -5,25 +5,18 @@
 //! signal may be aborted with any reason (a string, `undefined`, an object), and gloo-net traps when fetch
 //! rejects with something that is not an `Error`.
 
+use super::timer::{clear_timeout, set_timeout};
 use crate::error::{ErrorKind, Failure};
 use crate::request::PreparedRequest;
 use crate::response::{Body, HttpResponse, MAX_BODY_BYTES};
 use gloo_net::http::{Method, RequestBuilder};
-use js_sys::{Function, Reflect, Uint8Array};
+use js_sys::{Reflect, Uint8Array};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal};
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(callback: &Function, millis: f64) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(handle: &JsValue);
-}
 
 /// Why our controller aborted the request.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -142,6 +135,11 @@ pub async fn send(
         .map_err(|e| cancellation.failure(timeout_ms, || network_failure(&e.to_string())))?;
     let status = response.status();
     let request_id = response.headers().get("x-request-id");
+    // Only the delay-in-seconds form: an HTTP-date would need a date parser for a header KPS does not send.
+    let retry_after_secs = response
+        .headers()
+        .get("retry-after")
+        .and_then(|value| value.trim().parse().ok());
     let body = read_body(
         response.body(),
         content_length(&response),
@@ -152,6 +150,7 @@ pub async fn send(
     Ok(HttpResponse {
         status,
         request_id,
+        retry_after_secs,
         body,
     })
 }

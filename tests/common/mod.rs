@@ -13,6 +13,8 @@ const EMULATOR: &str = match option_env!("KPS_EMULATOR_URL") {
     None => "http://127.0.0.1:8787",
 };
 const FIXTURE: &str = include_str!("../../emulator/fixtures/default.json");
+
+mod tasks;
 const PROJECT: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
 const TOKEN: &str = "emulator-token";
 const STOPPED_SERVER: &str = "d76baba7-ef09-40a2-87ff-3eafec0696e7";

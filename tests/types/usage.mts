@@ -24,3 +24,32 @@ version(1);
 await init(null);
 // @ts-expect-error KpsError is not constructed by users
 new KpsError();
+
+import {
+  deleteFailedTask,
+  disassociateKeypair,
+  disassociateKeypairAndWait,
+  getKeypairTask,
+  listFailedTasks,
+  listRunningTasks,
+  waitForKeypairTask,
+  type KeypairTask,
+} from 'kps-wasm';
+
+const client = { region: 'cn-north-4', token: 't' } as const;
+const projectId = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
+const taskId: string = await disassociateKeypair({ ...client, projectId, serverId: 's', auth: { type: 'keypair', key: 'k' } });
+const task: KeypairTask = await waitForKeypairTask({ ...client, projectId, taskId, intervalMs: 500, onProgress: (t) => t.status });
+const done: KeypairTask = await disassociateKeypairAndWait({ ...client, projectId, serverId: 's', waitTimeoutMs: 60_000 });
+const read: KeypairTask = await getKeypairTask({ ...client, projectId, taskId: task.taskId });
+const running = await listRunningTasks({ ...client, projectId, limit: 10, offset: 0 });
+const when: number = running.tasks[0].taskTime;
+const failed = await listFailedTasks({ credentials: { accessKeyId: 'a', secretAccessKey: 's' }, endpoint: '/kps', signingHost: 'kms.cn-north-4.myhuaweicloud.com', projectId });
+const why: string | undefined = failed.tasks[0].taskErrorCode;
+const nothing: void = await deleteFailedTask({ ...client, projectId });
+describe([done, read, when, why, nothing]);
+
+// @ts-expect-error auth.type is 'keypair' or 'password'
+await disassociateKeypair({ ...client, projectId, serverId: 's', auth: { type: 'pem', key: 'k' } });
+// @ts-expect-error waitForKeypairTask needs a taskId
+await waitForKeypairTask({ ...client, projectId });

@@ -135,7 +135,9 @@ const WASM_SUITE_PORT: u16 = 18787;
 
 /// A fresh emulator (fresh state) for one wasm suite.
 fn emulator_for_wasm_suite() -> Result<Emulator> {
-    Emulator::start(WASM_SUITE_PORT, &[]).or_else(|_| Emulator::start(0, &[]))
+    // Task phases long enough that a 100 ms poll sees each one, even on a busy machine.
+    let timings = ["--task-ready-ms", "300", "--task-running-ms", "600"];
+    Emulator::start(WASM_SUITE_PORT, &timings).or_else(|_| Emulator::start(0, &timings))
 }
 
 fn wasm_in_node(tools: &Tools) -> Result {

@@ -1,0 +1,539 @@
+//! Following a key pair task: reading a task, lists of running and failed tasks, and the pure state machine
+//! behind `waitForKeypairTask` ([`Waiter`]): when to poll again, which failures to retry, when to give up.
+//! The clock and the network are the caller's; everything decided here is tested natively.
+
+use crate::error::{ErrorKind, FailedTask, Failure};
+use crate::model::{
+    KeypairTask, StringOrNumber, TaskEntry, TaskEntryResponse, TaskList, TaskListResponse,
+    TaskResponse,
+};
+use crate::response::{api_failure, parse_success, HttpResponse, Json};
+
+/// Where a task is, judged from its raw status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskPhase {
+    /// `READY_*`, `RUNNING_*`, or a status this version does not know (treated as not finished yet).
+    Pending,
+    /// `SUCCESS_*`.
+    Succeeded,
+    /// `FAILED_*`.
+    Failed,
+}
+
+impl TaskPhase {
+    /// The phase of a raw `task_status`.
+    pub fn of(status: &str) -> TaskPhase {
+        if status.starts_with("SUCCESS") {
+            TaskPhase::Succeeded
+        } else if status.starts_with("FAILED") {
+            TaskPhase::Failed
+        } else {
+            TaskPhase::Pending
+        }
+    }
+}
+
+/// The result of `GET /v3/{project_id}/tasks/{task_id}`.
+pub fn task_result<J: Json>(
+    response: HttpResponse,
+    secrets: &[&str],
+) -> Result<KeypairTask, Failure> {
+    if !(200..300).contains(&response.status) {
+        return Err(api_failure::<J>(response, secrets));
+    }
+    let expected = "{\"task_id\": \"…\", \"server_id\": \"…\", \"task_status\": \"…\"}";
+    let parsed: TaskResponse = parse_success::<J, _>(&response, expected)?;
+    match (parsed.task_id, parsed.task_status) {
+        (Some(task_id), Some(status)) if !task_id.is_empty() && !status.is_empty() => {
+            Ok(KeypairTask {
+                task_id,
+                server_id: parsed.server_id.unwrap_or_default(),
+                status,
+            })
+        }
+        _ => Err(Failure {
+            status: response.status,
+            request_id: response.request_id,
+            ..Failure::local(
+                ErrorKind::Response,
+                format!("the task response lacks task_id or task_status (expected {expected})"),
+            )
+        }),
+    }
+}
+
+/// The result of `GET /v3/{project_id}/running-tasks` or `…/failed-tasks`.
+pub fn task_list_result<J: Json>(
+    response: HttpResponse,
+    secrets: &[&str],
+) -> Result<TaskList, Failure> {
+    if !(200..300).contains(&response.status) {
+        return Err(api_failure::<J>(response, secrets));
+    }
+    let parsed: TaskListResponse =
+        parse_success::<J, _>(&response, "{\"total\": n, \"tasks\": […]}")?;
+    let mut tasks = Vec::new();
+    for entry in parsed.tasks.unwrap_or_default() {
+        tasks.push(task_entry(entry).ok_or_else(|| Failure {
+            status: response.status,
+            request_id: response.request_id.clone(),
+            ..Failure::local(
+                ErrorKind::Response,
+                "a listed task has no task_id, or a task_time that is not a number",
+            )
+        })?);
+    }
+    let total = parsed.total.unwrap_or(tasks.len() as f64);
+    Ok(TaskList { total, tasks })
+}
+
+fn task_entry(entry: TaskEntryResponse) -> Option<TaskEntry> {
+    let task_id = entry.task_id.filter(|id| !id.is_empty())?;
+    let task_time = match entry.task_time {
+        None => 0.0,
+        Some(StringOrNumber::Number(n)) => n,
+        Some(StringOrNumber::String(text)) => text.trim().parse().ok()?,
+    };
+    Some(TaskEntry {
+        task_id,
+        operate_type: entry.operate_type.unwrap_or_default(),
+        task_time,
+        server_name: entry.server_name.unwrap_or_default(),
+        server_id: entry.server_id.unwrap_or_default(),
+        keypair_name: entry.keypair_name.unwrap_or_default(),
+        task_error_code: entry.task_error_code,
+        task_error_message: entry.task_error_msg,
+    })
+}
+
+/// The result of `DELETE /v3/{project_id}/failed-tasks[/{task_id}]`: any 2xx.
+pub fn delete_result<J: Json>(response: HttpResponse, secrets: &[&str]) -> Result<(), Failure> {
+    if (200..300).contains(&response.status) {
+        Ok(())
+    } else {
+        Err(api_failure::<J>(response, secrets))
+    }
+}
+
+/// The failure a wait ends with when the task failed; `details` is the task's entry in the failed-tasks
+/// list, when it could be read.
+pub fn task_failed(task: KeypairTask, details: Option<&TaskEntry>) -> Failure {
+    let error_code = details
+        .and_then(|d| d.task_error_code.clone())
+        .filter(|c| !c.is_empty());
+    let error_message = details
+        .and_then(|d| d.task_error_message.clone())
+        .filter(|m| !m.is_empty());
+    let mut message = format!(
+        "task {} of server {} ended {}",
+        task.task_id, task.server_id, task.status
+    );
+    match (&error_code, &error_message) {
+        (Some(code), Some(text)) => message.push_str(&format!(": {code} {text}")),
+        (Some(code), None) => message.push_str(&format!(": {code}")),
+        (None, Some(text)) => message.push_str(&format!(": {text}")),
+        (None, None) => {}
+    }
+    Failure {
+        task: Some(Box::new(FailedTask {
+            task,
+            error_code,
+            error_message,
+        })),
+        ..Failure::local(ErrorKind::TaskFailed, message)
+    }
+}
+
+/// Whether a failed poll is worth another try within the wait: no response, a poll that timed out, 429
+/// and 5xx. A 4xx (a wrong task ID, `KPS.0001`; bad credentials) will not get better by waiting.
+pub fn is_transient(failure: &Failure) -> bool {
+    match failure.kind {
+        ErrorKind::Network | ErrorKind::Timeout => true,
+        ErrorKind::Api => failure.status == 429 || failure.status >= 500,
+        _ => false,
+    }
+}
+
+/// Retried polls back off from 1 s, doubling, up to this.
+const MAX_BACKOFF_MS: f64 = 30_000.0;
+
+/// What the waiter wants next.
+#[derive(Debug, PartialEq)]
+pub enum Step {
+    /// Poll again after this many milliseconds.
+    PollAfter(u32),
+    /// The task succeeded.
+    Succeeded(KeypairTask),
+    /// The task failed: look up its details, then reject with [`task_failed`].
+    Failed(KeypairTask),
+    /// Give up with this failure (a 4xx, or the wait timed out).
+    Stop(Failure),
+}
+
+/// The wait for one task: polls every `interval_ms`, retries transient failures with backoff, reports
+/// each status change once, and gives up at `wait_timeout_ms`.
+pub struct Waiter {
+    task_id: String,
+    interval_ms: f64,
+    deadline_ms: f64,
+    wait_timeout_ms: u32,
+    last_status: Option<String>,
+    failures_in_a_row: u32,
+}
+
+impl Waiter {
+    /// A wait that starts at `now_ms` (the JS clock).
+    pub fn new(task_id: &str, interval_ms: u32, wait_timeout_ms: u32, now_ms: f64) -> Waiter {
+        Waiter {
+            task_id: task_id.to_owned(),
+            interval_ms: f64::from(interval_ms),
+            deadline_ms: now_ms + f64::from(wait_timeout_ms),
+            wait_timeout_ms,
+            last_status: None,
+            failures_in_a_row: 0,
+        }
+    }
+
+    /// How long the next poll may take: the call's `timeoutMs`, but never past the wait's deadline.
+    /// `None` when the deadline has passed.
+    pub fn poll_timeout(&self, now_ms: f64, call_timeout_ms: u32) -> Option<u32> {
+        let left = self.deadline_ms - now_ms;
+        if left < 1.0 {
+            return None;
+        }
+        Some(f64::from(call_timeout_ms).min(left) as u32)
+    }
+
+    /// The failure for a wait that ran out of time.
+    pub fn timed_out(&self) -> Failure {
+        let last = self.last_status.as_deref().unwrap_or("no status read yet");
+        Failure::local(
+            ErrorKind::Timeout,
+            format!(
+                "task {} did not finish within waitTimeoutMs = {} ms (last status: {last})",
+                self.task_id, self.wait_timeout_ms
+            ),
+        )
+    }
+
+    /// Takes the outcome of a poll at `now_ms`. Returns the task to report to `onProgress` when its status
+    /// changed, and the next step.
+    pub fn observe(
+        &mut self,
+        now_ms: f64,
+        poll: Result<KeypairTask, Failure>,
+        retry_after_secs: Option<u32>,
+    ) -> (Option<KeypairTask>, Step) {
+        let task = match poll {
+            Ok(task) => task,
+            Err(failure) if is_transient(&failure) => {
+                self.failures_in_a_row += 1;
+                let backoff =
+                    (1000.0 * 2f64.powi(self.failures_in_a_row as i32 - 1)).min(MAX_BACKOFF_MS);
+                let asked = retry_after_secs.map_or(0.0, |secs| f64::from(secs) * 1000.0);
+                return (None, self.after(now_ms, backoff.max(asked)));
+            }
+            Err(failure) => return (None, Step::Stop(failure)),
+        };
+        self.failures_in_a_row = 0;
+        let changed = self.last_status.as_deref() != Some(task.status.as_str());
+        self.last_status = Some(task.status.clone());
+        let progress = changed.then(|| task.clone());
+        let step = match TaskPhase::of(&task.status) {
+            TaskPhase::Succeeded => Step::Succeeded(task),
+            TaskPhase::Failed => Step::Failed(task),
+            TaskPhase::Pending => self.after(now_ms, self.interval_ms),
+        };
+        (progress, step)
+    }
+
+    /// Poll again after `delay_ms`, or stop if that would pass the deadline... but poll once more at the
+    /// deadline rather than give up early when some time is left.
+    fn after(&self, now_ms: f64, delay_ms: f64) -> Step {
+        let left = self.deadline_ms - now_ms;
+        if left < 1.0 {
+            return Step::Stop(self.timed_out());
+        }
+        Step::PollAfter(delay_ms.min(left) as u32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::response::Body;
+    use serde::de::DeserializeOwned;
+
+    struct SerdeJson;
+    impl Json for SerdeJson {
+        fn parse<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+            serde_json::from_str(text).map_err(|e| e.to_string())
+        }
+    }
+
+    fn response(status: u16, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            request_id: Some("req-9".to_owned()),
+            retry_after_secs: None,
+            body: Body::Text(body.to_owned()),
+        }
+    }
+
+    fn task(status: &str) -> KeypairTask {
+        KeypairTask {
+            task_id: "t-1".to_owned(),
+            server_id: "s-1".to_owned(),
+            status: status.to_owned(),
+        }
+    }
+
+    fn api(status: u16) -> Failure {
+        Failure {
+            status,
+            ..Failure::local(ErrorKind::Api, "x")
+        }
+    }
+
+    #[test]
+    fn a_task_response_becomes_a_keypair_task_with_the_raw_status() {
+        let body = r#"{"server_id":"s-1","task_id":"t-1","task_status":"SOMETHING_NEW"}"#;
+        assert_eq!(
+            task_result::<SerdeJson>(response(200, body), &[]).unwrap(),
+            task("SOMETHING_NEW")
+        );
+    }
+
+    #[test]
+    fn a_task_response_without_a_status_is_an_invalid_response_and_an_error_status_an_api_error() {
+        let failure =
+            task_result::<SerdeJson>(response(200, r#"{"task_id":"t"}"#), &[]).unwrap_err();
+        assert_eq!((failure.kind, failure.status), (ErrorKind::Response, 200));
+        let failure = task_result::<SerdeJson>(
+            response(
+                400,
+                r#"{"error_code":"KPS.0001","error_msg":"taskId is illegal"}"#,
+            ),
+            &[],
+        )
+        .unwrap_err();
+        assert_eq!(
+            (failure.kind, failure.code.as_str()),
+            (ErrorKind::Api, "KPS.0001")
+        );
+    }
+
+    #[test]
+    fn statuses_are_classified_and_unknown_ones_count_as_pending() {
+        assert_eq!(TaskPhase::of("READY_UNBIND"), TaskPhase::Pending);
+        assert_eq!(TaskPhase::of("RUNNING_UNBIND"), TaskPhase::Pending);
+        assert_eq!(TaskPhase::of("PAUSED_SOMEHOW"), TaskPhase::Pending);
+        assert_eq!(TaskPhase::of("SUCCESS_UNBIND"), TaskPhase::Succeeded);
+        assert_eq!(TaskPhase::of("FAILED_RESET"), TaskPhase::Failed);
+    }
+
+    #[test]
+    fn task_lists_accept_task_time_as_a_string_or_a_number() {
+        let body = r#"{"total":2,"tasks":[
+            {"task_id":"a","operate_type":"UNBIND","task_time":"1700000000000","server_name":"web","server_id":"s","keypair_name":"k"},
+            {"task_id":"b","operate_type":"UNBIND","task_time":1700000000001,"task_error_code":"KPS.0003","task_error_msg":"down"}
+        ]}"#;
+        let list = task_list_result::<SerdeJson>(response(200, body), &[]).unwrap();
+        assert_eq!(list.total, 2.0);
+        assert_eq!(list.tasks[0].task_time, 1_700_000_000_000.0);
+        assert_eq!(list.tasks[1].task_time, 1_700_000_000_001.0);
+        assert_eq!(list.tasks[1].task_error_code.as_deref(), Some("KPS.0003"));
+        assert_eq!(list.tasks[0].server_name, "web");
+    }
+
+    #[test]
+    fn a_task_list_with_a_bad_entry_is_an_invalid_response() {
+        for body in [
+            r#"{"tasks":[{"task_time":"1"}]}"#,
+            r#"{"tasks":[{"task_id":"a","task_time":"soon"}]}"#,
+            r#"{"tasks":3}"#,
+        ] {
+            let failure = task_list_result::<SerdeJson>(response(200, body), &[]).unwrap_err();
+            assert_eq!(failure.kind, ErrorKind::Response, "{body}");
+        }
+    }
+
+    #[test]
+    fn an_empty_list_has_total_zero() {
+        let list =
+            task_list_result::<SerdeJson>(response(200, r#"{"total":0,"tasks":[]}"#), &[]).unwrap();
+        assert_eq!(
+            list,
+            TaskList {
+                total: 0.0,
+                tasks: vec![]
+            }
+        );
+    }
+
+    #[test]
+    fn delete_accepts_any_2xx_and_reports_the_rest() {
+        assert!(delete_result::<SerdeJson>(response(204, ""), &[]).is_ok());
+        let failure = delete_result::<SerdeJson>(
+            response(
+                400,
+                r#"{"error_code":"KPS.0005","error_msg":"failed task not found"}"#,
+            ),
+            &[],
+        )
+        .unwrap_err();
+        assert_eq!(failure.code, "KPS.0005");
+    }
+
+    #[test]
+    fn a_failed_task_carries_the_task_and_its_error_details() {
+        let entry = TaskEntry {
+            task_id: "t-1".into(),
+            operate_type: "UNBIND".into(),
+            task_time: 0.0,
+            server_name: String::new(),
+            server_id: "s-1".into(),
+            keypair_name: String::new(),
+            task_error_code: Some("KPS.0003".into()),
+            task_error_message: Some("plug-in not responding".into()),
+        };
+        let failure = task_failed(task("FAILED_UNBIND"), Some(&entry));
+        assert_eq!(
+            (failure.kind, failure.code.as_str()),
+            (ErrorKind::TaskFailed, "TASK_FAILED")
+        );
+        assert_eq!(
+            failure.message,
+            "task t-1 of server s-1 ended FAILED_UNBIND: KPS.0003 plug-in not responding"
+        );
+        let details = failure.task.unwrap();
+        assert_eq!(details.error_code.as_deref(), Some("KPS.0003"));
+        assert_eq!(details.task, task("FAILED_UNBIND"));
+        let bare = task_failed(task("FAILED_UNBIND"), None);
+        assert_eq!(bare.message, "task t-1 of server s-1 ended FAILED_UNBIND");
+    }
+
+    #[test]
+    fn the_waiter_reports_each_status_change_once_and_polls_at_the_interval() {
+        let mut waiter = Waiter::new("t-1", 500, 10_000, 0.0);
+        assert_eq!(
+            waiter.observe(0.0, Ok(task("READY_UNBIND")), None),
+            (Some(task("READY_UNBIND")), Step::PollAfter(500))
+        );
+        assert_eq!(
+            waiter.observe(500.0, Ok(task("READY_UNBIND")), None),
+            (None, Step::PollAfter(500))
+        );
+        assert_eq!(
+            waiter.observe(1000.0, Ok(task("RUNNING_UNBIND")), None),
+            (Some(task("RUNNING_UNBIND")), Step::PollAfter(500))
+        );
+        assert_eq!(
+            waiter.observe(1500.0, Ok(task("SUCCESS_UNBIND")), None),
+            (
+                Some(task("SUCCESS_UNBIND")),
+                Step::Succeeded(task("SUCCESS_UNBIND"))
+            )
+        );
+    }
+
+    #[test]
+    fn the_waiter_hands_a_failed_task_back_for_its_details() {
+        let mut waiter = Waiter::new("t-1", 500, 10_000, 0.0);
+        let (progress, step) = waiter.observe(0.0, Ok(task("FAILED_UNBIND")), None);
+        assert_eq!(progress, Some(task("FAILED_UNBIND")));
+        assert_eq!(step, Step::Failed(task("FAILED_UNBIND")));
+    }
+
+    #[test]
+    fn transient_poll_failures_are_retried_with_backoff_and_retry_after() {
+        let mut waiter = Waiter::new("t-1", 500, 600_000, 0.0);
+        let network = Failure::local(ErrorKind::Network, "down");
+        assert_eq!(
+            waiter.observe(0.0, Err(network.clone()), None).1,
+            Step::PollAfter(1000)
+        );
+        assert_eq!(
+            waiter.observe(0.0, Err(api(503)), None).1,
+            Step::PollAfter(2000)
+        );
+        assert_eq!(
+            waiter.observe(0.0, Err(api(429)), Some(7)).1,
+            Step::PollAfter(7000)
+        );
+        assert_eq!(
+            waiter
+                .observe(0.0, Err(Failure::local(ErrorKind::Timeout, "slow")), None)
+                .1,
+            Step::PollAfter(8000)
+        );
+        for _ in 0..10 {
+            waiter.observe(0.0, Err(network.clone()), None);
+        }
+        assert_eq!(
+            waiter.observe(0.0, Err(network), None).1,
+            Step::PollAfter(30_000),
+            "capped"
+        );
+        // A good poll resets the backoff.
+        waiter.observe(0.0, Ok(task("RUNNING_UNBIND")), None);
+        assert_eq!(
+            waiter.observe(0.0, Err(api(500)), None).1,
+            Step::PollAfter(1000)
+        );
+    }
+
+    #[test]
+    fn a_client_error_ends_the_wait_at_once() {
+        let mut waiter = Waiter::new("t-1", 500, 600_000, 0.0);
+        let illegal = Failure {
+            code: "KPS.0001".into(),
+            ..api(400)
+        };
+        assert_eq!(
+            waiter.observe(0.0, Err(illegal.clone()), None).1,
+            Step::Stop(illegal)
+        );
+        let forbidden = api(403);
+        assert!(matches!(
+            waiter.observe(0.0, Err(forbidden), None).1,
+            Step::Stop(_)
+        ));
+    }
+
+    #[test]
+    fn the_wait_never_sleeps_past_its_deadline_and_then_times_out_with_the_last_status() {
+        let mut waiter = Waiter::new("t-1", 5000, 2000, 1000.0);
+        assert_eq!(
+            waiter.observe(1000.0, Ok(task("RUNNING_UNBIND")), None).1,
+            Step::PollAfter(2000)
+        );
+        assert_eq!(waiter.poll_timeout(1500.0, 30_000), Some(1500));
+        assert_eq!(waiter.poll_timeout(3000.0, 30_000), None);
+        let (_, step) = waiter.observe(3000.0, Ok(task("RUNNING_UNBIND")), None);
+        let Step::Stop(failure) = step else {
+            panic!("expected a timeout, got {step:?}")
+        };
+        assert_eq!(
+            (failure.kind, failure.code.as_str()),
+            (ErrorKind::Timeout, "TIMEOUT")
+        );
+        assert!(
+            failure
+                .message
+                .contains("waitTimeoutMs = 2000 ms (last status: RUNNING_UNBIND)"),
+            "{}",
+            failure.message
+        );
+    }
+
+    #[test]
+    fn transient_failures_count_and_client_errors_do_not() {
+        assert!(is_transient(&Failure::local(ErrorKind::Network, "x")));
+        assert!(is_transient(&api(502)));
+        assert!(is_transient(&api(429)));
+        assert!(!is_transient(&api(404)));
+        assert!(!is_transient(&Failure::local(ErrorKind::Response, "x")));
+        assert!(!is_transient(&Failure::local(ErrorKind::Abort, "x")));
+    }
+}
