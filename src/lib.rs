@@ -9,6 +9,7 @@ pub mod wasm;
 pub mod endpoint;
 pub mod error;
 pub mod input;
+pub mod json;
 pub mod model;
 pub mod options;
 pub mod request;

@@ -2,8 +2,9 @@
 //! `{"server":{"id":"…","auth":{"type":"keypair","key":"…"}}}` (the field is `auth`; the doc's example
 //! `authentication` is a doc error).
 
+use crate::json::{expect_object, opt_array, opt_number, opt_string, FromJson, JsonValue};
 use crate::secret::Secret;
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 
 /// The body of `POST /v3/{project_id}/keypairs/disassociate`.
 #[derive(Debug, Serialize)]
@@ -57,7 +58,7 @@ fn expose_secret<S: Serializer>(secret: &Secret, serializer: S) -> Result<S::Ok,
 
 /// The 202 body. The official SDKs' model also carries `server_id`, `status` (`SUCCESS` | `FAILED`),
 /// `error_code` and `error_msg`: a 202 whose `status` is `FAILED` is a failure.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default)]
 pub struct DisassociateResponse {
     pub task_id: Option<String>,
     pub server_id: Option<String>,
@@ -67,7 +68,7 @@ pub struct DisassociateResponse {
 }
 
 /// The body of an error response: `{"error_code":"KPS.0002","error_msg":"…"}`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default)]
 pub struct ApiErrorBody {
     pub error_code: Option<String>,
     pub error_msg: Option<String>,
@@ -84,7 +85,7 @@ pub struct KeypairTask {
 }
 
 /// The 200 body of `GET /v3/{project_id}/tasks/{task_id}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct TaskResponse {
     pub task_id: Option<String>,
     pub server_id: Option<String>,
@@ -92,14 +93,14 @@ pub struct TaskResponse {
 }
 
 /// The 200 body of `GET /v3/{project_id}/running-tasks` and `…/failed-tasks`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct TaskListResponse {
-    pub total: Option<Number>,
+    pub total: Option<f64>,
     pub tasks: Option<Vec<TaskEntryResponse>>,
 }
 
 /// One task of a list, as the service sends it.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct TaskEntryResponse {
     pub task_id: Option<String>,
     pub operate_type: Option<String>,
@@ -112,12 +113,8 @@ pub struct TaskEntryResponse {
     pub task_error_msg: Option<String>,
 }
 
-/// A JSON number.
-pub type Number = f64;
-
 /// A value the service sends as a string or as a number.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug)]
 pub enum StringOrNumber {
     String(String),
     Number(f64),
@@ -145,4 +142,76 @@ pub struct TaskEntry {
     pub task_error_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_error_message: Option<String>,
+}
+
+impl FromJson for DisassociateResponse {
+    fn from_json(value: &JsonValue) -> Result<Self, String> {
+        expect_object(value)?;
+        Ok(DisassociateResponse {
+            task_id: opt_string(value, "task_id")?,
+            server_id: opt_string(value, "server_id")?,
+            status: opt_string(value, "status")?,
+            error_code: opt_string(value, "error_code")?,
+            error_msg: opt_string(value, "error_msg")?,
+        })
+    }
+}
+
+impl FromJson for ApiErrorBody {
+    fn from_json(value: &JsonValue) -> Result<Self, String> {
+        expect_object(value)?;
+        Ok(ApiErrorBody {
+            error_code: opt_string(value, "error_code")?,
+            error_msg: opt_string(value, "error_msg")?,
+        })
+    }
+}
+
+impl FromJson for TaskResponse {
+    fn from_json(value: &JsonValue) -> Result<Self, String> {
+        expect_object(value)?;
+        Ok(TaskResponse {
+            task_id: opt_string(value, "task_id")?,
+            server_id: opt_string(value, "server_id")?,
+            task_status: opt_string(value, "task_status")?,
+        })
+    }
+}
+
+impl FromJson for TaskListResponse {
+    fn from_json(value: &JsonValue) -> Result<Self, String> {
+        expect_object(value)?;
+        Ok(TaskListResponse {
+            total: opt_number(value, "total")?,
+            tasks: opt_array(value, "tasks")?,
+        })
+    }
+}
+
+impl FromJson for TaskEntryResponse {
+    fn from_json(value: &JsonValue) -> Result<Self, String> {
+        expect_object(value)?;
+        let task_time = match value.get("task_time") {
+            None | Some(JsonValue::Null) => None,
+            Some(JsonValue::String(text)) => Some(StringOrNumber::String(text.clone())),
+            Some(JsonValue::Number(n)) => Some(StringOrNumber::Number(*n)),
+            Some(other) => {
+                return Err(crate::json::mismatch(
+                    "task_time",
+                    "a string or a number",
+                    other,
+                ))
+            }
+        };
+        Ok(TaskEntryResponse {
+            task_id: opt_string(value, "task_id")?,
+            operate_type: opt_string(value, "operate_type")?,
+            task_time,
+            server_name: opt_string(value, "server_name")?,
+            server_id: opt_string(value, "server_id")?,
+            keypair_name: opt_string(value, "keypair_name")?,
+            task_error_code: opt_string(value, "task_error_code")?,
+            task_error_msg: opt_string(value, "task_error_msg")?,
+        })
+    }
 }

@@ -1,10 +1,11 @@
 //! Turning an HTTP response into the caller's result: the task ID, or a [`Failure`] that says what the
 //! service said (or why its answer could not be used). Pure: JSON parsing is supplied by the caller
-//! ([`Json`]), `JSON.parse` in the wasm and serde_json in native tests.
+//! ([`Json`]), `JSON.parse` in the wasm and serde_json in native tests; the models are read from the
+//! resulting [`JsonValue`] with [`FromJson`].
 
 use crate::error::{ErrorKind, Failure};
+use crate::json::{FromJson, JsonValue};
 use crate::model::{ApiErrorBody, DisassociateResponse};
-use serde::de::DeserializeOwned;
 
 /// Bodies larger than this are not read: KPS answers are a few hundred bytes.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
@@ -31,10 +32,10 @@ pub struct HttpResponse {
     pub body: Body,
 }
 
-/// A JSON parser for the documented bodies.
+/// A JSON parser.
 pub trait Json {
-    /// Parses `text` into `T`; the error says why it is not a `T`.
-    fn parse<T: DeserializeOwned>(text: &str) -> Result<T, String>;
+    /// Parses `text`; `None` when it is not JSON.
+    fn parse(text: &str) -> Option<JsonValue>;
 }
 
 /// The result of `POST …/keypairs/disassociate`: the task ID on a 2xx with a usable body.
@@ -76,7 +77,7 @@ pub fn disassociate_result<J: Json>(
 }
 
 /// Parses the body of a 2xx response as `T`, or explains why it cannot be.
-pub fn parse_success<J: Json, T: DeserializeOwned>(
+pub fn parse_success<J: Json, T: FromJson>(
     response: &HttpResponse,
     expected: &str,
 ) -> Result<T, Failure> {
@@ -101,7 +102,13 @@ pub fn parse_success<J: Json, T: DeserializeOwned>(
             ))
         }
     };
-    J::parse(text).map_err(|why| {
+    let Some(value) = J::parse(text) else {
+        return Err(invalid_response(
+            response,
+            "the response body is not JSON".to_owned(),
+        ));
+    };
+    T::from_json(&value).map_err(|why| {
         invalid_response(
             response,
             format!("the response body is not the documented shape: {why}"),
@@ -122,7 +129,7 @@ fn invalid_response(response: &HttpResponse, message: String) -> Failure {
 pub fn api_failure<J: Json>(response: HttpResponse, secrets: &[&str]) -> Failure {
     let status = response.status;
     let parsed = match &response.body {
-        Body::Text(text) => J::parse::<ApiErrorBody>(text).ok(),
+        Body::Text(text) => J::parse(text).and_then(|value| ApiErrorBody::from_json(&value).ok()),
         _ => None,
     };
     let (code, message) = match parsed {
@@ -221,12 +228,7 @@ pub fn redact(text: &str, secrets: &[&str]) -> String {
 mod tests {
     use super::*;
 
-    struct SerdeJson;
-    impl Json for SerdeJson {
-        fn parse<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-            serde_json::from_str(text).map_err(|e| e.to_string())
-        }
-    }
+    use crate::json::SerdeJson;
 
     fn response(status: u16, body: &str) -> HttpResponse {
         HttpResponse {

@@ -92,7 +92,8 @@ fn task_entry(entry: TaskEntryResponse) -> Option<TaskEntry> {
     let task_time = match entry.task_time {
         None => 0.0,
         Some(StringOrNumber::Number(n)) => n,
-        Some(StringOrNumber::String(text)) => text.trim().parse().ok()?,
+        // Integral milliseconds: parsed as an integer, which keeps float parsing out of the wasm.
+        Some(StringOrNumber::String(text)) => text.trim().parse::<u64>().ok()? as f64,
     };
     Some(TaskEntry {
         task_id,
@@ -261,15 +262,8 @@ impl Waiter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json::SerdeJson;
     use crate::response::Body;
-    use serde::de::DeserializeOwned;
-
-    struct SerdeJson;
-    impl Json for SerdeJson {
-        fn parse<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-            serde_json::from_str(text).map_err(|e| e.to_string())
-        }
-    }
 
     fn response(status: u16, body: &str) -> HttpResponse {
         HttpResponse {

@@ -1,30 +1,60 @@
-//! JSON in the wasm without serde_json (≈ 25 KB of wasm): the engine's `JSON` with serde-wasm-bindgen.
+//! JSON in the wasm without serde_json (≈ 25 KB of wasm) or serde's deserializer: the engine's `JSON`
+//! parses and stringifies; parsed values become a [`JsonValue`] for the pure core to read.
 
+use crate::json::JsonValue;
 use crate::response::Json;
-use serde::de::DeserializeOwned;
+use js_sys::{Array, Object, Reflect};
 use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
 
-/// `JSON.parse` + serde-wasm-bindgen.
+/// Deeper documents are cut off here (KPS bodies are three levels deep).
+const MAX_DEPTH: u8 = 16;
+
+/// `JSON.parse`, then [`tree`].
 pub struct EngineJson;
 
 impl Json for EngineJson {
-    fn parse<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-        let value = js_sys::JSON::parse(text).map_err(|_| "not JSON".to_owned())?;
-        serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
+    fn parse(text: &str) -> Option<JsonValue> {
+        js_sys::JSON::parse(text).ok().map(|value| tree(&value, 0))
     }
+}
+
+/// A value that `JSON.parse` produced, as a [`JsonValue`].
+fn tree(value: &JsValue, depth: u8) -> JsonValue {
+    if let Some(text) = value.as_string() {
+        return JsonValue::String(text);
+    }
+    if let Some(number) = value.as_f64() {
+        return JsonValue::Number(number);
+    }
+    if let Some(b) = value.as_bool() {
+        return JsonValue::Bool(b);
+    }
+    if depth >= MAX_DEPTH || !value.is_object() {
+        return JsonValue::Null;
+    }
+    if let Some(array) = value.dyn_ref::<Array>() {
+        return JsonValue::Array(array.iter().map(|item| tree(&item, depth + 1)).collect());
+    }
+    let object: &Object = value.unchecked_ref();
+    let members = Object::keys(object)
+        .iter()
+        .filter_map(|key| {
+            let member = Reflect::get(object, &key).ok()?;
+            Some((key.as_string()?, tree(&member, depth + 1)))
+        })
+        .collect();
+    JsonValue::Object(members)
 }
 
 /// Compact JSON text of `value` (serde-wasm-bindgen + `JSON.stringify`), in field order.
 pub fn to_json<T: Serialize>(value: &T) -> Option<String> {
-    let js = value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .ok()?;
-    js_sys::JSON::stringify(&js).ok()?.as_string()
+    js_sys::JSON::stringify(&to_js(value)).ok()?.as_string()
 }
 
 /// `value` as a plain JS value (objects, not Maps).
-pub fn to_js<T: Serialize>(value: &T) -> wasm_bindgen::JsValue {
+pub fn to_js<T: Serialize>(value: &T) -> JsValue {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or(wasm_bindgen::JsValue::UNDEFINED)
+        .unwrap_or(JsValue::UNDEFINED)
 }
