@@ -1,4 +1,4 @@
-//! Starting the KPS emulator (`kps-emulator`) for the demo and the test suites that need a server.
+//! Starting the KPS emulator (`kps-emulator`) for the demo, the test suites that need a server, and the bench.
 
 use crate::{fail, process, repo_root, Result};
 use std::io::{BufRead, BufReader, Lines};
@@ -13,19 +13,42 @@ pub struct Emulator {
     pub output: Lines<BufReader<ChildStdout>>,
 }
 
+/// The cargo profile the emulator is built with.
+#[derive(Clone, Copy)]
+pub enum Profile {
+    /// Shared with `cargo test`, so tests and the demo build nothing twice.
+    Dev,
+    /// Optimised (opt-level 3, see Cargo.toml), for the bench: the server must not be the bottleneck.
+    Release,
+}
+
 impl Emulator {
     /// Builds (dev profile, shared with `cargo test`) and starts the emulator serving `www/` and `pkg/`.
     /// `port` 0 picks a free port.
     pub fn start(port: u16, extra_args: &[&str]) -> Result<Emulator> {
+        let mut args = vec!["--www", "www", "--pkg", "pkg"];
+        args.extend_from_slice(extra_args);
+        Emulator::start_with(Profile::Dev, port, &args)
+    }
+
+    /// Builds the emulator with `profile` and starts it on `port` (0 picks a free one) with `args`, from the
+    /// repository root.
+    pub fn start_with(profile: Profile, port: u16, args: &[&str]) -> Result<Emulator> {
         let root = repo_root();
-        process::run(
-            Command::new("cargo")
-                .args(["build", "--package", "kps-emulator"])
-                .current_dir(&root),
-        )?;
-        let mut child = Command::new(root.join("target/debug/kps-emulator"))
-            .args(["--port", &port.to_string(), "--www", "www", "--pkg", "pkg"])
-            .args(extra_args)
+        let (build_args, binary): (&[&str], _) = match profile {
+            Profile::Dev => (
+                &["build", "--package", "kps-emulator"],
+                "target/debug/kps-emulator",
+            ),
+            Profile::Release => (
+                &["build", "--release", "--package", "kps-emulator"],
+                "target/release/kps-emulator",
+            ),
+        };
+        process::run(Command::new("cargo").args(build_args).current_dir(&root))?;
+        let mut child = Command::new(root.join(binary))
+            .args(["--port", &port.to_string()])
+            .args(args)
             .current_dir(&root)
             .stdout(Stdio::piped())
             .spawn()?;

@@ -5,8 +5,10 @@
 //! cargo xtask build          setup, then build the npm package into pkg/
 //! cargo xtask test           setup, build, then run every test suite
 //! cargo xtask demo [--check] setup, build, then serve the demo page with the emulator
+//! cargo xtask bench [--quick] setup, build, then measure size, start-up and speed (target/bench/results.json)
 //! ```
 
+mod bench;
 mod build;
 mod demo;
 mod emulator;
@@ -43,7 +45,7 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-const USAGE: &str = "usage: cargo xtask <setup | build | test | demo [--check]>";
+const USAGE: &str = "usage: cargo xtask <setup | build | test | demo [--check] | bench [--quick]>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -54,6 +56,8 @@ fn main() -> ExitCode {
         ["test"] => test::run(),
         ["demo"] => demo::run(false),
         ["demo", "--check"] => demo::run(true),
+        ["bench"] => bench::run(false),
+        ["bench", "--quick"] => bench::run(true),
         _ => Err(Error(USAGE.to_owned())),
     };
     match outcome {

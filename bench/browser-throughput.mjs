@@ -1,0 +1,35 @@
+// Throughput in headless Chromium (Debian's, through playwright-core): the page bench/browser-throughput.html,
+// served by the emulator, runs kps-wasm and the raw-fetch baseline in interleaved rounds against its own
+// origin, sequential and 64 in flight (Chromium opens at most 6 HTTP/1.1 connections per host, for both
+// clients alike), with a token and with AK/SK. Prints one JSON object on stdout.
+//
+//   node bench/browser-throughput.mjs http://127.0.0.1:PORT [--rounds 5] [--round-ms 1000] [--warmup-ms 300]
+import { launchChromium, recordPageProblems } from '../tests/js/chromium.mjs';
+import { numberFlags } from './flags.mjs';
+
+const [origin, ...rest] = process.argv.slice(2);
+if (!origin?.startsWith('http://127.0.0.1:')) throw new Error('usage: browser-throughput.mjs http://127.0.0.1:PORT [flags]');
+const flags = numberFlags(rest, { rounds: 5, roundMs: 1000, warmupMs: 300, maxCalls: 200000 });
+
+const browser = await launchChromium();
+try {
+  const page = await browser.newPage();
+  const problems = recordPageProblems(page);
+  await page.goto(`${origin}/browser-throughput.html`);
+  await page.waitForFunction(() => window.benchReady === true, null, { timeout: 15000 }).catch(() => {
+    throw new Error(`the bench page did not load: ${problems.join('; ') || 'no error reported'}`);
+  });
+  const cases = [];
+  for (const auth of ['token', 'aksk']) {
+    for (const concurrency of [1, 64]) {
+      process.stderr.write(`   chromium: ${auth}, ${concurrency} in flight, ${flags.rounds} rounds each…\n`);
+      const result = await page.evaluate(([a, c, f]) => window.runCase(a, c, f), [auth, concurrency, flags]);
+      cases.push({ auth, concurrency, ...result });
+    }
+  }
+  if (problems.length > 0) throw new Error(`the bench page reported problems: ${problems.join('; ')}`);
+  const runtime = `chromium ${browser.version()}`;
+  console.log(JSON.stringify({ runtime, ...flags, unit: 'req/s', cases }));
+} finally {
+  await browser.close();
+}
