@@ -1,5 +1,6 @@
-// `cargo xtask demo --check`: loads the demo page served by the emulator in headless Chromium and checks
-// that the package loaded and that window.kps is usable from page script. Usage: node demo-check.mjs URL
+// `cargo xtask demo --check`: the demo page served by the emulator, driven headless in Chromium the way a first-time
+// user would: load it, press Disassociate on the pre-filled form, and see the task succeed. Exits 0 when it does,
+// 1 (with what the page showed) when it does not. Usage: node tests/e2e/demo-check.mjs URL
 import { launchChromium, recordPageProblems } from '../js/chromium.mjs';
 
 const url = process.argv[2];
@@ -8,21 +9,39 @@ if (!url) {
   process.exit(2);
 }
 
+const OUTCOMES = ['SUCCESS', 'FAILED', 'error', 'invalid', 'stopped'];
+
+async function check(page, problems) {
+  await page.goto(url);
+  await page.waitForSelector('#status[data-state="ready"], #status[data-state="failed"]', { timeout: 15000 });
+  if ((await page.getAttribute('#status', 'data-state')) !== 'ready') {
+    throw new Error(`the demo page did not load the package: ${await page.textContent('#status')}`);
+  }
+  const version = await page.evaluate(() => window.kps.version());
+  if (version !== (await page.getAttribute('#status', 'data-version'))) {
+    throw new Error(`window.kps.version() returned ${version}`);
+  }
+
+  await page.click('#disassociate');
+  const reached = OUTCOMES.map((state) => `#task-panel[data-state="${state}"]`).join(', ');
+  await page.waitForSelector(reached, { timeout: 30000 });
+  const state = await page.getAttribute('#task-panel', 'data-state');
+  if (state !== 'SUCCESS') {
+    const shown = [await page.textContent('#task-summary'), await page.innerText('#error-panel')];
+    throw new Error(`the task ended ${state}, not SUCCESS:\n${shown.join('\n')}`);
+  }
+  if (problems.length > 0) throw new Error(`the page reported problems:\n${problems.join('\n')}`);
+  return `kps-wasm ${version}, task ${await page.textContent('#task-id')}: ${await page.textContent('#task-summary')}`;
+}
+
 const browser = await launchChromium();
 try {
   const page = await browser.newPage();
   const problems = recordPageProblems(page);
-  await page.goto(url);
-  await page.waitForSelector('#status[data-state="ready"], #status[data-state="failed"]', { timeout: 15000 });
-  const state = await page.getAttribute('#status', 'data-state');
-  const text = await page.textContent('#status');
-  if (state !== 'ready') throw new Error(`the demo page did not load the package: ${text}`);
-  const fromConsole = await page.evaluate(() => window.kps.version());
-  if (fromConsole !== (await page.getAttribute('#status', 'data-version'))) {
-    throw new Error(`window.kps.version() returned ${fromConsole}`);
-  }
-  if (problems.length > 0) throw new Error(`the page reported problems:\n${problems.join('\n')}`);
-  console.log(`demo page OK: ${text}`);
+  console.log(`demo page OK: ${await check(page, problems)}`);
+} catch (error) {
+  console.error(`demo page check failed: ${error.message}`);
+  process.exitCode = 1;
 } finally {
   await browser.close();
 }

@@ -1,12 +1,15 @@
 //! `cargo xtask demo`: setup, build, then the emulator serves the demo page (`www/`) and the package (`pkg/`)
-//! on 127.0.0.1. With `--check`, the same path runs headless: the page is loaded in Chromium, checked, and
-//! the command exits.
+//! on 127.0.0.1. With `--check`, the same path runs headless: the page is loaded in Chromium, Disassociate is
+//! pressed on the pre-filled form, the task must reach SUCCESS, and the command exits.
 
 use crate::emulator::Emulator;
 use crate::{build, process, repo_root, setup, Result};
 use std::process::Command;
 
 const DEMO_PORT: u16 = 8787;
+/// Task phases slow enough to watch READY → RUNNING → SUCCESS on the page (it polls every 500 ms). The check
+/// keeps the emulator's fast defaults: it looks at the outcome, not the pace.
+const DEMO_TASK_TIMINGS: &[&str] = &["--task-ready-ms", "1500", "--task-running-ms", "4000"];
 
 pub fn run(check: bool) -> Result {
     let tools = setup::run()?;
@@ -15,7 +18,7 @@ pub fn run(check: bool) -> Result {
     if check {
         return check_demo_page();
     }
-    let emulator = Emulator::start(DEMO_PORT, &[])?;
+    let emulator = Emulator::start(DEMO_PORT, DEMO_TASK_TIMINGS)?;
     println!("\nThe demo is at {}/  (Ctrl-C to stop)\n", emulator.url);
     emulator.wait()
 }
