@@ -47,6 +47,10 @@ const SUITES: &[Suite] = &[
         name: "demo page served by the emulator (demo --check)",
         run: demo_page,
     },
+    Suite {
+        name: "demo page end to end (Playwright, desktop and phone)",
+        run: demo_end_to_end,
+    },
 ];
 
 pub fn run() -> Result {
@@ -193,4 +197,13 @@ fn typescript(_: &Tools) -> Result {
 
 fn demo_page(_: &Tools) -> Result {
     demo::check_demo_page()
+}
+
+/// tests/e2e/demo.test.mjs against a fresh emulator with short task phases (half a second in all), so that
+/// a 100 ms poll still sees READY, RUNNING and the end. Screenshots land in tests/e2e/artifacts/.
+fn demo_end_to_end(_: &Tools) -> Result {
+    let emulator = Emulator::start(0, &["--task-ready-ms", "100", "--task-running-ms", "400"])?;
+    process::run(
+        node_test(&["tests/e2e/demo.test.mjs"]).env("KPS_DEMO_URL", format!("{}/", emulator.url)),
+    )
 }

@@ -1,0 +1,326 @@
+// The demo page (www/) end to end: served by the emulator, driven in Debian's Chromium through playwright-core,
+// as a user would use it. `cargo xtask test` starts the emulator (fast task timings) and passes the page's URL
+// in KPS_DEMO_URL. Screenshots go to tests/e2e/artifacts/ (git-ignored).
+//
+// The cases run in parallel against one emulator, reset once: each unbinds a server of its own, and only one
+// creates failed tasks, so none sees another's effects.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile } from 'node:fs/promises';
+import { launchChromium, recordPageProblems } from '../js/chromium.mjs';
+
+const DEMO_URL = process.env.KPS_DEMO_URL;
+if (!DEMO_URL) throw new Error('KPS_DEMO_URL is not set: run this test through `cargo xtask test`');
+
+const ARTIFACTS = new URL('./artifacts/', import.meta.url);
+const FIXTURE = JSON.parse(await readFile(new URL('../../emulator/fixtures/default.json', import.meta.url), 'utf8'));
+const PROJECT = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
+const SERVERS = {
+  stopped: 'd76baba7-ef09-40a2-87ff-3eafec0696e7',
+  running: '3f1d2c4b-5a69-4788-9a0b-1c2d3e4f5a6b',
+  noKeypair: '7b2e9c10-4d3a-4f6b-8e21-5a9c0d1e2f30',
+  failing: 'e5a0c3f2-8b1d-4c7e-9f60-2d4b6a8c0e1f',
+  forConsole: '5ba4e000-0000-4000-8000-000000000001',
+  forKeyboard: '5ba4e000-0000-4000-8000-000000000002',
+  forPhone: '5ba4e000-0000-4000-8000-000000000003',
+  forAkSk: '5ba4e000-0000-4000-8000-000000000004',
+  forStop: '5ba4e000-0000-4000-8000-000000000005',
+};
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+let browser;
+
+before(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  // From the fixture: the pre-filled server still has its key pair, and no task is left from an earlier run.
+  const response = await fetch(new URL('/__emulator/reset', DEMO_URL), { method: 'POST' });
+  assert.equal(response.status, 200, 'the emulator reset');
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function emulatorServer(serverId) {
+  const state = await (await fetch(new URL('/__emulator/state', DEMO_URL))).json();
+  return state.projects.flatMap((project) => project.servers).find((server) => server.id === serverId);
+}
+
+/** Opens the demo page at `viewport` in a context closed after test `t`, and waits until the package is loaded. */
+async function openDemo(t, viewport = DESKTOP) {
+  const context = await browser.newContext({ viewport });
+  t.after(() => context.close());
+  const page = await context.newPage();
+  const problems = recordPageProblems(page);
+  const consoleMessages = [];
+  page.on('console', (message) => consoleMessages.push(message.text()));
+  const apiRequests = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname.startsWith('/v3/')) apiRequests.push(`${request.method()} ${request.url()}`);
+  });
+  await page.goto(DEMO_URL);
+  await page.waitForSelector('#status[data-state="ready"], #status[data-state="failed"]', { timeout: 15000 });
+  assert.equal(await page.getAttribute('#status', 'data-state'), 'ready', await page.textContent('#status'));
+  return { page, problems, consoleMessages, apiRequests };
+}
+
+/** Waits until the task panel reaches one of `states` and returns the one reached. */
+async function taskOutcome(page, states = ['SUCCESS', 'FAILED', 'error', 'invalid', 'stopped']) {
+  const selector = states.map((state) => `#task-panel[data-state="${state}"]`).join(', ');
+  await page.waitForSelector(selector, { timeout: 15000 });
+  return page.getAttribute('#task-panel', 'data-state');
+}
+
+async function errorDetails(page) {
+  return page.$$eval('#error-details dd', (items) =>
+    Object.fromEntries(items.map((dd) => [dd.dataset.key, dd.textContent])),
+  );
+}
+
+/** Polls the task every 100 ms instead of the page's 500 (the emulator's tasks take half a second here). */
+async function pollFast(page) {
+  await page.click('#advanced summary');
+  await page.fill('#interval-ms', '100');
+}
+
+const progressStates = (page) => page.$$eval('#progress li', (items) => items.map((item) => item.dataset.state));
+const statusesSeen = (page) => page.$$eval('#task-log li', (items) => items.map((item) => item.dataset.status));
+
+const VALIDATION_CASES = [
+  {
+    name: 'a malformed project ID is highlighted on the project ID input',
+    input: '#project-id',
+    field: 'projectId',
+    fill: async (page) => page.fill('#project-id', 'not-a-project'),
+  },
+  {
+    name: 'a private key that is not PEM is highlighted on the private key input',
+    input: '#auth-key',
+    field: 'auth.key',
+    fill: async (page) => {
+      await page.fill('#server-id', SERVERS.running);
+      await page.selectOption('#auth-type', 'keypair');
+      await page.fill('#auth-key', 'this is not a private key');
+    },
+  },
+  {
+    name: 'an empty secret access key is highlighted on the secret access key input',
+    input: '#secret-access-key',
+    field: 'credentials.secretAccessKey',
+    fill: async (page) => {
+      await page.check('input[name="credential-mode"][value="aksk"]');
+      await page.fill('#access-key-id', 'HPUAL7MDDNZ3EXAMPLE1');
+    },
+  },
+];
+
+describe('the demo page', { concurrency: 3 }, () => {
+  it('unbinds the pre-filled stopped server with one click, shows SUCCESS, then forgets the token', async (t) => {
+    const { page, problems } = await openDemo(t);
+    assert.equal(await page.inputValue('#endpoint'), new URL(DEMO_URL).origin);
+    assert.equal(await page.inputValue('#server-id'), SERVERS.stopped);
+    assert.equal(await page.inputValue('#token'), 'emulator-token');
+
+    await page.click('#disassociate');
+    assert.equal(await taskOutcome(page), 'SUCCESS', await page.textContent('#error-panel'));
+
+    assert.match(await page.textContent('#task-id'), UUID);
+    assert.match(await page.textContent('#task-summary'), /Succeeded/);
+    assert.equal((await statusesSeen(page)).at(-1), 'SUCCESS_UNBIND');
+    assert.deepEqual(await progressStates(page), ['done', 'done', 'done']);
+    assert.equal((await emulatorServer(SERVERS.stopped)).keypair_name, null, 'the key pair is unbound on the server');
+    assert.equal(await page.isHidden('#error-panel'), true);
+
+    assert.equal(await page.inputValue('#token'), '', 'the token left the form after use');
+    const stored = await page.evaluate(() => ({
+      local: localStorage.length,
+      session: sessionStorage.length,
+      cookies: document.cookie,
+    }));
+    assert.deepEqual(stored, { local: 0, session: 0, cookies: '' });
+    assert.deepEqual(problems, []);
+    await page.waitForSelector('#running-tasks tbody tr');
+    await page.screenshot({ path: new URL('demo-desktop.png', ARTIFACTS).pathname, fullPage: true });
+  });
+
+  it('unbinds a running server with its private key read from a .pem file, showing RUNNING then SUCCESS', async (t) => {
+    const { page, problems } = await openDemo(t);
+    const privateKey = FIXTURE.keypairs.find((keypair) => keypair.name === 'KeyPair-web').private_key;
+    await page.fill('#server-id', SERVERS.running);
+    await page.selectOption('#auth-type', 'keypair');
+    await page.setInputFiles('#auth-key-file', {
+      name: 'KeyPair-web.pem',
+      mimeType: 'application/x-pem-file',
+      buffer: Buffer.from(privateKey),
+    });
+    await page.waitForFunction(() => document.getElementById('auth-key').value.length > 0);
+    assert.equal(await page.inputValue('#auth-key'), privateKey);
+    await pollFast(page);
+
+    await page.click('#disassociate');
+    assert.equal(await taskOutcome(page), 'SUCCESS', await page.textContent('#error-panel'));
+    const seen = await statusesSeen(page);
+    assert.deepEqual(seen.slice(-2), ['RUNNING_UNBIND', 'SUCCESS_UNBIND']);
+    assert.equal((await emulatorServer(SERVERS.running)).keypair_name, null);
+    assert.equal(await page.inputValue('#auth-key'), '', 'the private key left the form');
+    assert.deepEqual(problems, []);
+  });
+
+  it('signs with an access key pair (AK/SK) instead of a token, and clears the secret key after use', async (t) => {
+    const { page, problems } = await openDemo(t);
+    const pair = FIXTURE.credentials.find((credentials) => credentials.access_key_id === 'HPUAL7MDDNZ3EXAMPLE1');
+    await page.check('input[name="credential-mode"][value="aksk"]');
+    assert.equal(await page.isVisible('#token'), false, 'the token input is hidden in AK/SK mode');
+    await page.fill('#access-key-id', pair.access_key_id);
+    await page.fill('#secret-access-key', pair.secret_access_key);
+    await page.fill('#server-id', SERVERS.forAkSk);
+    await pollFast(page);
+    const [request] = await Promise.all([
+      page.waitForRequest((r) => r.url().endsWith('/keypairs/disassociate')),
+      page.click('#disassociate'),
+    ]);
+    assert.equal(await taskOutcome(page), 'SUCCESS', await page.textContent('#error-panel'));
+    const headers = await request.allHeaders();
+    assert.match(headers.authorization, /^SDK-HMAC-SHA256 Access=HPUAL7MDDNZ3EXAMPLE1, /);
+    assert.equal(headers['x-auth-token'], undefined);
+    assert.equal(await page.inputValue('#secret-access-key'), '');
+    assert.equal(await page.inputValue('#access-key-id'), pair.access_key_id, 'the access key ID is not a secret');
+    assert.deepEqual(problems, []);
+  });
+
+  it('stops following a task on Stop waiting, and the form is ready for the next one', async (t) => {
+    const { page } = await openDemo(t);
+    await page.fill('#server-id', SERVERS.forStop);
+    await page.click('#advanced summary');
+    await page.fill('#interval-ms', '60000');
+    await page.click('#disassociate');
+    await page.waitForSelector('#stop-waiting:not([hidden])');
+    await page.click('#stop-waiting');
+    assert.equal(await taskOutcome(page), 'stopped');
+    assert.match(await page.textContent('#task-summary'), /Stopped watching/);
+    assert.equal(await page.isHidden('#error-panel'), true);
+    assert.equal(await page.isHidden('#stop-waiting'), true);
+    assert.equal(await page.isEnabled('#disassociate'), true);
+  });
+
+  for (const { name, input, field, fill } of VALIDATION_CASES) {
+    it(`${name}, with the library's message, and sends nothing`, async (t) => {
+      const { page, apiRequests } = await openDemo(t);
+      await fill(page);
+      await page.click('#disassociate');
+      assert.equal(await taskOutcome(page), 'invalid');
+
+      assert.equal(await page.getAttribute(input, 'aria-invalid'), 'true');
+      const invalid = await page.$$eval('[aria-invalid="true"]', (elements) => elements.map((e) => `#${e.id}`));
+      assert.deepEqual(invalid, [input], 'only the named input is highlighted');
+      const note = await page.getAttribute(input, 'aria-errormessage');
+      assert.equal(await page.getAttribute(`#${note}`, 'data-field'), field);
+      assert.match(await page.textContent(`#${note}`), new RegExp(field.replace('.', '\\.')));
+      assert.equal(await page.evaluate(() => `#${document.activeElement.id}`), input, 'the input has the focus');
+      assert.deepEqual(apiRequests, []);
+      assert.equal(await page.inputValue('#token'), 'emulator-token', 'secrets stay while nothing was sent');
+
+      await page.fill(input, 'edited');
+      assert.equal(await page.getAttribute(input, 'aria-invalid'), null, 'editing the input clears its error');
+    });
+  }
+
+  it('shows an API error with its name, code, HTTP status and the request ID of the response', async (t) => {
+    const { page } = await openDemo(t);
+    await page.fill('#server-id', SERVERS.noKeypair);
+    await page.check('#keep-secrets');
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/keypairs/disassociate')),
+      page.click('#disassociate'),
+    ]);
+    assert.equal(await taskOutcome(page), 'error');
+
+    const details = await errorDetails(page);
+    assert.equal(details.name, 'KpsApiError');
+    assert.equal(details.code, 'KPS.6004');
+    assert.equal(details['http-status'], '400');
+    assert.equal(details['request-id'], response.headers()['x-request-id']);
+    assert.match(details['request-id'], /^[0-9a-f]{32}$/);
+    assert.ok(details.message.length > 0);
+    assert.equal(await page.getAttribute('#error-panel', 'role'), 'alert');
+    assert.equal(await page.inputValue('#token'), 'emulator-token', 'kept, as the checkbox asked');
+    await page.screenshot({ path: new URL('demo-error-desktop.png', ARTIFACTS).pathname, fullPage: true });
+  });
+
+  it('shows a task that fails as FAILED with its error, lists it as failed, and Clear failed removes it', async (t) => {
+    const { page } = await openDemo(t);
+    await page.fill('#server-id', SERVERS.failing);
+    await page.check('#keep-secrets');
+    await pollFast(page);
+    await page.click('#disassociate');
+    assert.equal(await taskOutcome(page), 'FAILED');
+
+    const details = await errorDetails(page);
+    assert.equal(details.name, 'KpsTaskFailedError');
+    assert.equal(details.code, 'TASK_FAILED');
+    assert.equal(details['task-error-code'], 'KPS.0003');
+    assert.deepEqual(await progressStates(page), ['done', 'done', 'failed']);
+    const taskId = await page.textContent('#task-id');
+    await page.waitForSelector(`#failed-tasks tr[data-task-id="${taskId}"]`);
+    assert.match(await page.textContent(`#failed-tasks tr[data-task-id="${taskId}"]`), /legacy-01.*KPS\.0003/s);
+
+    await page.click('#clear-failed');
+    await page.waitForSelector(`#failed-tasks tr[data-task-id="${taskId}"]`, { state: 'detached' });
+    assert.match(await page.textContent('#failed-tasks tbody'), /No failed task/);
+    assert.equal(await page.textContent('#failed-count'), '(0)');
+    const failed = await fetch(new URL(`/v3/${PROJECT}/failed-tasks`, DEMO_URL), {
+      headers: { 'X-Auth-Token': 'emulator-token' },
+    });
+    assert.equal((await failed.json()).total, 0, 'the emulator has no failed task left');
+  });
+
+  it('exposes the module as window.kps for page script, and the console says how to call it', async (t) => {
+    const { page, consoleMessages } = await openDemo(t);
+    const taskId = await page.evaluate(
+      ({ projectId, serverId }) =>
+        window.kps.disassociateKeypair({ endpoint: location.origin, token: 'emulator-token', projectId, serverId }),
+      { projectId: PROJECT, serverId: SERVERS.forConsole },
+    );
+    assert.match(taskId, UUID);
+    assert.equal(await page.evaluate(() => window.kps.version()), await page.getAttribute('#status', 'data-version'));
+    assert.ok(
+      consoleMessages.some((text) => text.includes('window.kps') && text.includes('await kps.disassociateKeypair({')),
+      `console messages: ${consoleMessages.join(' | ')}`,
+    );
+  });
+
+  it('works from the keyboard alone: Tab to the server ID, type it, Tab to Disassociate, Enter, SUCCESS', async (t) => {
+    const { page } = await openDemo(t);
+    /** Presses Tab until the element with `id` has the focus (at most 60 times). */
+    async function tabTo(id) {
+      for (let presses = 0; presses < 60; presses += 1) {
+        await page.keyboard.press('Tab');
+        if (await page.evaluate((wanted) => document.activeElement?.id === wanted, id)) return;
+      }
+      assert.fail(`Tab never reached #${id}`);
+    }
+    await tabTo('server-id');
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type(SERVERS.forKeyboard);
+    await tabTo('disassociate');
+    await page.keyboard.press('Enter');
+    assert.equal(await taskOutcome(page), 'SUCCESS', await page.textContent('#error-panel'));
+    assert.equal((await emulatorServer(SERVERS.forKeyboard)).keypair_name, null);
+  });
+
+  it('fits a phone screen without sideways scrolling, and a click there works', async (t) => {
+    const { page, problems } = await openDemo(t, PHONE);
+    await page.fill('#server-id', SERVERS.forPhone);
+    await pollFast(page);
+    await page.click('#disassociate');
+    assert.equal(await taskOutcome(page), 'SUCCESS', await page.textContent('#error-panel'));
+    await page.waitForSelector('#running-tasks tbody tr');
+    const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: innerWidth }));
+    assert.ok(widths.scroll <= widths.view, `the page is ${widths.scroll}px wide in a ${widths.view}px screen`);
+    assert.deepEqual(problems, []);
+    await page.screenshot({ path: new URL('demo-phone.png', ARTIFACTS).pathname, fullPage: true });
+  });
+});
