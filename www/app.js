@@ -120,7 +120,8 @@ async function disassociate(client, projectId) {
   }
   showTaskStarted(taskId);
   const startedAt = performance.now();
-  await refreshTaskLists(client, projectId, { quiet: true });
+  // Not awaited: the lists show the new task while the wait starts (a later refresh supersedes this one).
+  refreshTaskLists(client, projectId, { quiet: true });
   const controller = new AbortController();
   stopWaiting = () => controller.abort();
   $('stop-waiting').hidden = false;

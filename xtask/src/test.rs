@@ -199,10 +199,10 @@ fn demo_page(_: &Tools) -> Result {
     demo::check_demo_page()
 }
 
-/// tests/e2e/demo.test.mjs against a fresh emulator with short task phases (half a second in all), so that
-/// a 100 ms poll still sees READY, RUNNING and the end. Screenshots land in tests/e2e/artifacts/.
+/// tests/e2e/demo.test.mjs against a fresh emulator with short task phases (under a second in all, yet long
+/// enough that a 100 ms poll sees RUNNING on a busy machine). Screenshots land in tests/e2e/artifacts/.
 fn demo_end_to_end(_: &Tools) -> Result {
-    let emulator = Emulator::start(0, &["--task-ready-ms", "100", "--task-running-ms", "400"])?;
+    let emulator = Emulator::start(0, &["--task-ready-ms", "300", "--task-running-ms", "600"])?;
     process::run(
         node_test(&["tests/e2e/demo.test.mjs"]).env("KPS_DEMO_URL", format!("{}/", emulator.url)),
     )
