@@ -457,13 +457,13 @@ fn split_scheme<'a>(text: &'a str, expected: &str) -> Result<(bool, &'a str), Fa
 }
 
 // A canonical host (lowercase; IPv6 in brackets) and an optional port.
-struct Authority {
-    host: String,
-    port: Option<u16>,
-    loopback: bool,
+pub(crate) struct Authority {
+    pub(crate) host: String,
+    pub(crate) port: Option<u16>,
+    pub(crate) loopback: bool,
 }
 
-fn parse_authority(authority: &str, field: &str) -> Result<Authority, Failure> {
+pub(crate) fn parse_authority(authority: &str, field: &str) -> Result<Authority, Failure> {
     let (host, port) = if let Some(inner) = authority.strip_prefix('[') {
         let Some(close) = inner.find(']') else {
             return Err(Failure::invalid(
@@ -724,7 +724,7 @@ fn parse_port(port: &str, field: &str) -> Result<u16, Failure> {
 
 // A path (possibly empty): RFC 3986 `pchar`s and `/`, well-formed `%XX` escapes, no `.`/`..` segments (which
 // `fetch` would resolve away, silently changing the URL).
-fn check_path(path: &str, field: &str) -> Result<(), Failure> {
+pub(crate) fn check_path(path: &str, field: &str) -> Result<(), Failure> {
     let bytes = path.as_bytes();
     for (index, c) in path.char_indices() {
         let allowed = c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:/".contains(c);

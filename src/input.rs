@@ -17,6 +17,8 @@ pub enum Input {
     Function,
     /// Something that behaves as an `AbortSignal` (the boundary keeps the JS object itself).
     AbortSignal,
+    /// A `Date`, as its epoch milliseconds (`getTime()`; NaN for an invalid date).
+    Date(f64),
     /// Any other kind of value (bigint, symbol, a class instance that is not a plain object...).
     Other(&'static str),
 }
@@ -34,6 +36,7 @@ impl Input {
             Input::Array => "an array",
             Input::Function => "a function",
             Input::AbortSignal => "an AbortSignal",
+            Input::Date(_) => "a Date",
             Input::Other(kind) => kind,
         }
     }

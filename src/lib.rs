@@ -15,6 +15,7 @@ pub mod options;
 pub mod request;
 pub mod response;
 pub mod secret;
+pub mod sign_request;
 pub mod signing;
 pub mod tasks;
 

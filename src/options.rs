@@ -81,7 +81,7 @@ pub const CLIENT_KEYS: &[&str] = &[
     "signal",
     "allowInsecureHttp",
 ];
-const CREDENTIALS_KEYS: &[&str] = &["accessKeyId", "secretAccessKey", "securityToken"];
+pub(crate) const CREDENTIALS_KEYS: &[&str] = &["accessKeyId", "secretAccessKey", "securityToken"];
 const AUTH_KEYS: &[&str] = &["type", "key"];
 const DISASSOCIATE_KEYS: &[&str] = &["projectId", "serverId", "auth"];
 const TASK_KEYS: &[&str] = &["projectId", "taskId"];
@@ -104,7 +104,7 @@ const DISASSOCIATE_AND_WAIT_KEYS: &[&str] = &[
 
 /// Names people reach for instead of an option, normalised (lowercase, no `_` or `-`), and the option meant.
 /// A row applies only where its target's first segment is an accepted key.
-const TOP_ALIASES: &[(&str, &str)] = &[
+pub(crate) const TOP_ALIASES: &[(&str, &str)] = &[
     ("authentication", "auth"),
     ("serverauth", "auth"),
     ("password", "auth"),
@@ -169,7 +169,7 @@ const TOP_ALIASES: &[(&str, &str)] = &[
     ("pagesize", "limit"),
     ("skip", "offset"),
 ];
-const CREDENTIALS_ALIASES: &[(&str, &str)] = &[
+pub(crate) const CREDENTIALS_ALIASES: &[(&str, &str)] = &[
     ("ak", "accessKeyId"),
     ("accesskey", "accessKeyId"),
     ("access", "accessKeyId"),
@@ -468,8 +468,8 @@ struct Connection {
 
 /// An options object whose keys have been checked, from which values are taken one by one. Whatever is left
 /// when it is dropped (rejected values, and everything after the first failure) has its strings zeroized.
-struct Fields {
-    entries: Vec<(String, Input)>,
+pub(crate) struct Fields {
+    pub(crate) entries: Vec<(String, Input)>,
 }
 
 impl Drop for Fields {
@@ -520,7 +520,7 @@ impl Fields {
     }
 
     /// The value of `key`, moved out (`undefined` when absent).
-    fn take(&mut self, key: &str) -> Input {
+    pub(crate) fn take(&mut self, key: &str) -> Input {
         match self.entries.iter_mut().find(|(k, _)| k == key) {
             Some((_, value)) => core::mem::replace(value, Input::Undefined),
             None => Input::Undefined,
@@ -726,7 +726,7 @@ impl Fields {
 }
 
 // Zeroizes the strings a value holds (keys are option names, not secrets).
-fn scrub(value: &mut Input) {
+pub(crate) fn scrub(value: &mut Input) {
     match value {
         Input::String(text) => text.zeroize(),
         Input::Object(entries) => entries.iter_mut().for_each(|(_, value)| scrub(value)),
@@ -735,7 +735,7 @@ fn scrub(value: &mut Input) {
 }
 
 // Step 2 for one level: the first key not in `accepted` is reported, with the key probably meant.
-fn check_keys(
+pub(crate) fn check_keys(
     entries: &[(String, Input)],
     parent: &str,
     accepted: &[&[&'static str]],
@@ -886,7 +886,7 @@ fn too_long(field: &str, len: usize, max: usize, max_text: &str) -> String {
     .concat()
 }
 
-fn access_key(fields: &mut Fields) -> Result<Credentials, Failure> {
+pub(crate) fn access_key(fields: &mut Fields) -> Result<Credentials, Failure> {
     const AK: &str = "credentials.accessKeyId";
     const SK: &str = "credentials.secretAccessKey";
     const ST: &str = "credentials.securityToken";
@@ -1300,7 +1300,7 @@ fn is_pem_label(label: &str) -> bool {
 }
 
 // `undefined` → `None`; a string → `Some`; anything else, `null` included, is a type error.
-fn string(
+pub(crate) fn string(
     field: &str,
     value: Input,
     expected: &str,
@@ -1323,11 +1323,11 @@ fn secret(
     Ok(string(field, value, expected, optional)?.map(Secret::new))
 }
 
-fn required<T>(field: &str, value: Option<T>, what: &str) -> Result<T, Failure> {
+pub(crate) fn required<T>(field: &str, value: Option<T>, what: &str) -> Result<T, Failure> {
     value.ok_or_else(|| Failure::invalid(field, [field, " is required: ", what].concat()))
 }
 
-fn wrong_type(field: &str, expected: &str, mut got: Input, optional: bool) -> Failure {
+pub(crate) fn wrong_type(field: &str, expected: &str, mut got: Input, optional: bool) -> Failure {
     let mut message = [field, " must be ", expected, "; got ", got.describe()].concat();
     if matches!(got, Input::Null) && optional {
         message.push_str(" (to leave it out, omit it or set it to undefined)");
@@ -3158,6 +3158,7 @@ mod tests {
             Input::Array => Input::Array,
             Input::Function => Input::Function,
             Input::AbortSignal => Input::AbortSignal,
+            Input::Date(millis) => Input::Date(*millis),
             Input::Other(kind) => Input::Other(kind),
         }
     }

@@ -375,7 +375,7 @@ fn is_lowercase_header_name(name: &str) -> bool {
 }
 
 /// Decodes `%XX` escapes (either hex case); anything else, including a malformed escape, is kept as is.
-fn percent_decode(s: &str) -> Vec<u8> {
+pub(crate) fn percent_decode(s: &str) -> Vec<u8> {
     let mut decoded = Vec::with_capacity(s.len());
     let mut rest = s.as_bytes();
     while let [first, tail @ ..] = rest {

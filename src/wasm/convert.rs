@@ -2,7 +2,7 @@
 //! (the AbortSignal, callbacks) kept aside as JS objects.
 
 use crate::input::Input;
-use js_sys::{Array, Function, Object, Reflect};
+use js_sys::{Array, Date, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
@@ -45,6 +45,9 @@ fn convert(value: &JsValue, depth: u8) -> Input {
     }
     if is_abort_signal(value) {
         return Input::AbortSignal;
+    }
+    if let Some(date) = value.dyn_ref::<Date>() {
+        return Input::Date(date.get_time());
     }
     let Some(object) = value.dyn_ref::<Object>() else {
         return Input::Other("an unsupported value");
