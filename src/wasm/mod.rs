@@ -4,6 +4,7 @@
 mod convert;
 mod errors;
 mod json;
+pub mod sign;
 mod timer;
 mod transport;
 
