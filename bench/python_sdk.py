@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
-"""Throughput of the official Python SDK (huaweicloudsdkkps) doing the bench's call: DisassociateKeypair of the
-emulator's benchmark server, signed with AK/SK, one call at a time (the SDK's client is synchronous).
+"""The official Python SDK (huaweicloudsdkkps) doing the bench's call: DisassociateKeypair of the emulator's
+benchmark server, signed with AK/SK, one call at a time (the SDK's client is synchronous).
 
-Timed rounds after one unrecorded warm-up round; each round runs until round-ms have passed or max-calls
-calls were made. Prints one JSON object on stdout. Run it with the virtualenv `cargo xtask bench` prepares:
+Driven round by round so that bench/python-comparison.mjs can interleave its rounds with kps-wasm's: after
+building the client and one unrecorded warm-up round, it prints {"ready": true, ...}; then for every line
+on stdin (a round's length in ms) it runs calls until that time has passed or --max-calls calls were made,
+and prints {"rate": calls_per_second}. It exits at the end of stdin. By hand, with the virtualenv
+`cargo xtask bench` prepares:
 
-    target/bench/venv/bin/python bench/python_sdk.py http://127.0.0.1:PORT [--rounds 5] [--round-ms 2000]
+    printf '2000\\n2000\\n' | target/bench/venv/bin/python bench/python_sdk.py http://127.0.0.1:PORT
 """
 import argparse
 import importlib.metadata
 import json
 import platform
-import statistics
+import sys
 import time
 
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
@@ -33,8 +36,6 @@ SECRET_ACCESS_KEY = "qLZBJ9k7Xh2mEXAMPLEsecretKEYqLZBJ9k7Xh2m"
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("endpoint")
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--round-ms", type=float, default=2000)
     parser.add_argument("--warmup-ms", type=float, default=300)
     parser.add_argument("--max-calls", type=int, default=100000)
     args = parser.parse_args()
@@ -68,28 +69,17 @@ def main():
         return calls / (time.perf_counter() - start)
 
     timed_round(args.warmup_ms)
-    rates = [timed_round(args.round_ms) for _ in range(args.rounds)]
-    print(json.dumps({
+    say({
+        "ready": True,
         "runtime": f"python {platform.python_version()}",
         "sdk": f"huaweicloudsdkkps {importlib.metadata.version('huaweicloudsdkkps')}",
-        "rounds": args.rounds,
-        "roundMs": args.round_ms,
-        "unit": "req/s",
-        "concurrency": 1,
-        "auth": "aksk",
-        "sdk_python": summary(rates),
-    }))
+    })
+    for line in sys.stdin:
+        say({"rate": timed_round(float(line))})
 
 
-def summary(values):
-    def rounded(value):
-        return float(f"{value:.4g}")
-    return {
-        "median": rounded(statistics.median(values)),
-        "min": rounded(min(values)),
-        "max": rounded(max(values)),
-        "values": [rounded(v) for v in values],
-    }
+def say(message):
+    print(json.dumps(message), flush=True)
 
 
 if __name__ == "__main__":

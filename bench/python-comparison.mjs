@@ -1,0 +1,70 @@
+// kps-wasm in Node vs the official Python SDK (bench/python_sdk.py, run by the given Python), both signing
+// with AK/SK, one call at a time, against the emulator's benchmark path. Their rounds are interleaved (a
+// Python round, then a kps-wasm round, …) so that both see the same machine load; the ratio is the median
+// of the per-round ratios kps-wasm / SDK. Prints one JSON object on stdout.
+//
+//   node bench/python-comparison.mjs http://127.0.0.1:PORT path/to/python [--rounds 5] [--round-ms 2000]
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { disassociateKeypair } from 'kps-wasm';
+import { callOptions } from './fixture.mjs';
+import { numberFlags } from './flags.mjs';
+import { summary, timedRound } from './rounds.mjs';
+
+const [endpoint, python, ...rest] = process.argv.slice(2);
+if (!endpoint?.startsWith('http://127.0.0.1:') || !python) {
+  throw new Error('usage: python-comparison.mjs http://127.0.0.1:PORT PYTHON [flags]');
+}
+const flags = numberFlags(rest, { rounds: 5, roundMs: 2000, warmupMs: 300, maxCalls: 100000 });
+
+const sdk = spawn(
+  python,
+  [fileURLToPath(new URL('./python_sdk.py', import.meta.url)), endpoint, '--warmup-ms', String(flags.warmupMs)],
+  { stdio: ['pipe', 'pipe', 'inherit'] },
+);
+const exited = new Promise((resolve) => sdk.on('exit', (code) => resolve(`exited with status ${code}`)));
+sdk.on('error', (e) => {
+  throw new Error(`could not start ${python}: ${e.message}`);
+});
+const lines = createInterface({ input: sdk.stdout })[Symbol.asyncIterator]();
+/** The SDK process's next message; fails if it exits or prints something else instead. */
+async function nextMessage() {
+  const next = await Promise.race([lines.next(), exited.then((why) => ({ done: true, why }))]);
+  if (next.done) throw new Error(`the Python SDK script ${next.why ?? 'closed its output'}`);
+  return JSON.parse(next.value);
+}
+
+try {
+  const hello = await nextMessage();
+  if (hello.ready !== true) throw new Error(`unexpected first message from the Python SDK script: ${JSON.stringify(hello)}`);
+  const options = callOptions(endpoint, 'aksk');
+  const ours = () => disassociateKeypair(options);
+  const round = { concurrency: 1, roundMs: flags.roundMs, maxCalls: flags.maxCalls };
+  await timedRound(ours, { ...round, roundMs: flags.warmupMs });
+  const rates = { sdk_python: [], kps_wasm: [] };
+  for (let i = 0; i < flags.rounds; i += 1) {
+    process.stderr.write(`   python SDK vs kps-wasm: round ${i + 1} of ${flags.rounds}\n`);
+    sdk.stdin.write(`${flags.roundMs}\n`);
+    const { rate } = await nextMessage();
+    if (typeof rate !== 'number' || !(rate > 0)) throw new Error(`the Python SDK script reported rate ${rate}`);
+    rates.sdk_python.push(rate);
+    rates.kps_wasm.push(await timedRound(ours, round));
+  }
+  const ratios = rates.kps_wasm.map((rate, i) => rate / rates.sdk_python[i]);
+  console.log(
+    JSON.stringify({
+      runtime: hello.runtime,
+      sdk: hello.sdk,
+      ...flags,
+      unit: 'req/s',
+      auth: 'aksk',
+      concurrency: 1,
+      sdk_python: summary(rates.sdk_python),
+      kps_wasm: summary(rates.kps_wasm),
+      ratio: summary(ratios),
+    }),
+  );
+} finally {
+  sdk.stdin.end();
+}
