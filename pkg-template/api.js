@@ -8,6 +8,7 @@ export {
   listRunningTasks,
   listFailedTasks,
   deleteFailedTask,
+  signRequest,
   version,
   KpsError,
   isKpsError,

@@ -6,7 +6,7 @@ export interface ClientOptions {
   /** An IAM token, sent as `X-Auth-Token`. Exactly one of `token` and `credentials`. */
   token?: string;
   /** An access key pair (temporary ones with `securityToken`): requests are signed with SDK-HMAC-SHA256. */
-  credentials?: { accessKeyId: string; secretAccessKey: string; securityToken?: string };
+  credentials?: AccessKeyCredentials;
   /** A region such as `'cn-north-4'`: the endpoint is `https://kms.{region}.myhuaweicloud.com`. Exactly one of `region` and `endpoint`. */
   region?: string;
   /** A base URL (`https://…`, `http://` only for loopback unless `allowInsecureHttp`); in browsers also a relative path such as `'/kps'` (a same-origin proxy). */
@@ -122,6 +122,50 @@ export function listFailedTasks(options: TaskListOptions): Promise<TaskList>;
 
 /** Deletes one failed task, or every failed task when `taskId` is left out. */
 export function deleteFailedTask(options: ClientOptions & { projectId: string; taskId?: string }): Promise<void>;
+
+/** An access key pair; temporary keys (from IAM/STS) come with their `securityToken`. */
+export interface AccessKeyCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  securityToken?: string;
+}
+
+/** Options of {@link signRequest}: the request exactly as it will be sent. */
+export interface SignRequestOptions {
+  /** `'GET'`, `'POST'`, `'PUT'`, `'PATCH'`, `'DELETE'` or `'HEAD'`, in any case (signed upper-case; pass `'PATCH'` upper-case to fetch, which does not normalise it). */
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | (string & {});
+  /**
+   * The absolute `https://` (or `http://`) URL. The signed host is its host, with the port only when it is not
+   * the scheme's default; its path and query are signed as the gateway decodes them (`+` is a plus sign: write a
+   * space as `%20`). No user info, no fragment, no `.`/`..` segments.
+   */
+  url: string;
+  /**
+   * Headers to send and sign, such as `Content-Type` and `X-Project-Id`: string values of printable ASCII, each
+   * name once. Not `Host`, `Authorization`, `X-Sdk-Date` or `X-Security-Token` (signRequest sets them), nor
+   * headers fetch sets itself (`Content-Length`, `Cookie`...) or browsers may replace (`User-Agent`).
+   */
+  headers?: Record<string, string>;
+  /** The exact body text sent, signed as its UTF-8 bytes. Default: empty. Not allowed with GET and HEAD. */
+  body?: string;
+  credentials: AccessKeyCredentials;
+  /** The signing time: a `Date` or epoch milliseconds. Default: now. The gateway accepts 15 minutes of skew. */
+  date?: Date | number;
+}
+
+/**
+ * Signs a request to any Huawei Cloud API with an access key (SDK-HMAC-SHA256, the signer every call here
+ * uses) and returns the headers to send: the given `headers`, then `X-Sdk-Date`, `X-Security-Token`
+ * (temporary credentials only) and `Authorization`. Synchronous; throws a `KpsValidationError` (with
+ * `field`) for invalid options. Send the request within 15 minutes, with the same method, URL and body;
+ * headers added afterwards are sent unsigned.
+ *
+ * @example
+ * const url = `https://ecs.cn-north-4.myhuaweicloud.com/v1/${projectId}/cloudservers/detail?limit=10`;
+ * const headers = signRequest({ method: 'GET', url, headers: { 'X-Project-Id': projectId }, credentials });
+ * const { servers } = await (await fetch(url, { method: 'GET', headers })).json();
+ */
+export function signRequest(options: SignRequestOptions): Record<string, string>;
 
 /** The version of kps-wasm, from the Rust crate it is built from (e.g. "0.1.0"). */
 export function version(): string;

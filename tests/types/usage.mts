@@ -53,3 +53,24 @@ describe([done, read, when, why, nothing]);
 await disassociateKeypair({ ...client, projectId, serverId: 's', auth: { type: 'pem', key: 'k' } });
 // @ts-expect-error waitForKeypairTask needs a taskId
 await waitForKeypairTask({ ...client, projectId });
+
+import { signRequest, type SignRequestOptions } from 'kps-wasm';
+
+const signOptions: SignRequestOptions = {
+  method: 'POST',
+  url: `https://kms.cn-north-4.myhuaweicloud.com/v3/${projectId}/keypairs/disassociate`,
+  headers: { 'Content-Type': 'application/json;charset=UTF-8', 'X-Project-Id': projectId },
+  body: JSON.stringify({ server: { id: 's' } }),
+  credentials: { accessKeyId: 'a', secretAccessKey: 's', securityToken: 't' },
+  date: new Date(),
+};
+const signed: Record<string, string> = signRequest(signOptions);
+const authorization: string | undefined = signed['Authorization'];
+await fetch(signOptions.url, { method: signOptions.method, headers: signed, body: signOptions.body });
+signRequest({ method: 'get', url: 'https://ecs.cn-north-4.myhuaweicloud.com/v1/p/cloudservers', credentials: { accessKeyId: 'a', secretAccessKey: 's' }, date: Date.now() });
+describe([authorization]);
+
+// @ts-expect-error signRequest needs credentials (a token cannot sign)
+signRequest({ method: 'GET', url: 'https://ecs.cn-north-4.myhuaweicloud.com/v1/p/cloudservers', token: 't' });
+// @ts-expect-error the body is the exact text sent: stringify objects first
+signRequest({ ...signOptions, body: { server: { id: 's' } } });
