@@ -473,7 +473,7 @@ impl Report {
                         case.concurrency
                     ),
                     goal: format!("≥ {goal}"),
-                    measured: format!("{ratio:.2}"),
+                    measured: format!("{ratio:.3}"),
                     met: ratio >= goal,
                 });
             }
@@ -482,7 +482,7 @@ impl Report {
         targets.push(Target {
             what: "Node, AK/SK, sequential: kps-wasm / official Python SDK".to_owned(),
             goal: format!("≥ {PYTHON_TARGET}"),
-            measured: format!("{ratio:.1}"),
+            measured: format!("{ratio:.2}"),
             met: ratio >= PYTHON_TARGET,
         });
         Ok(targets)
@@ -588,16 +588,18 @@ impl Report {
         }
         writeln!(
             w,
-            "\n**Official Python SDK** (AK/SK, sequential, req/s; interleaved with kps-wasm in Node, median of {} rounds of {} ms each, min–max)\n",
+            "\n**Official Python SDK** (AK/SK, sequential, req/s; interleaved with kps-wasm and raw fetch in Node, median of {} rounds of {} ms each, min–max)\n",
             self.python_sdk.number(&["rounds"])?,
             self.python_sdk.number(&["roundMs"])?,
         )?;
         writeln!(
             w,
-            "| official SDK | kps-wasm (Node) | kps-wasm / SDK |\n| ---: | ---: | ---: |\n| {} | {} | {} |",
+            "| official SDK | kps-wasm (Node) | raw fetch (Node) | kps-wasm / SDK | raw fetch / SDK |\n| ---: | ---: | ---: | ---: | ---: |\n| {} | {} | {} | {} | {} |",
             rate(self.python_sdk.at(&["sdk_python"])?)?,
             rate(self.python_sdk.at(&["kps_wasm"])?)?,
+            rate(self.python_sdk.at(&["raw_fetch"])?)?,
             ratio(self.python_sdk.at(&["ratio"])?)?,
+            ratio(self.python_sdk.at(&["raw_fetch_over_sdk"])?)?,
         )?;
 
         writeln!(w, "\n**Targets** (issue 8)\n")?;
