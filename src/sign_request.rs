@@ -47,6 +47,49 @@ pub const MAX_HEADER_NAME_BYTES: usize = 256;
 /// Longest header value, in bytes (as `token` and `credentials.securityToken`).
 pub const MAX_HEADER_VALUE_BYTES: usize = 64 * 1024;
 
+const SET_BY_SIGN_REQUEST: &str =
+    " is set by signRequest (from credentials and date) and must not be given";
+const SET_BY_FETCH: &str =
+    " cannot be signed: fetch sets it itself or refuses it, so the request would not \
+                            carry the value signed; leave it out";
+
+/// Headers `headers` must not name, and why: those signRequest sets, and those `fetch` controls (the Fetch
+/// standard's forbidden request headers, with `Proxy-*` and `Sec-*`) or browsers may replace.
+const REFUSED_HEADERS: &[(&str, &str)] = &[
+    (
+        "host",
+        " must not be given: the signed host is taken from url, and fetch sets Host itself",
+    ),
+    ("authorization", SET_BY_SIGN_REQUEST),
+    ("x-sdk-date", SET_BY_SIGN_REQUEST),
+    ("x-security-token", SET_BY_SIGN_REQUEST),
+    (
+        "user-agent",
+        " cannot be signed: browsers may replace it, which would break the signature; add it to the returned \
+         headers instead (headers added after signing are sent unsigned)",
+    ),
+    ("accept-charset", SET_BY_FETCH),
+    ("accept-encoding", SET_BY_FETCH),
+    ("access-control-request-headers", SET_BY_FETCH),
+    ("access-control-request-method", SET_BY_FETCH),
+    ("connection", SET_BY_FETCH),
+    ("content-length", SET_BY_FETCH),
+    ("cookie", SET_BY_FETCH),
+    ("cookie2", SET_BY_FETCH),
+    ("date", SET_BY_FETCH),
+    ("dnt", SET_BY_FETCH),
+    ("expect", SET_BY_FETCH),
+    ("keep-alive", SET_BY_FETCH),
+    ("origin", SET_BY_FETCH),
+    ("referer", SET_BY_FETCH),
+    ("set-cookie", SET_BY_FETCH),
+    ("te", SET_BY_FETCH),
+    ("trailer", SET_BY_FETCH),
+    ("transfer-encoding", SET_BY_FETCH),
+    ("upgrade", SET_BY_FETCH),
+    ("via", SET_BY_FETCH),
+];
+
 /// Names people reach for instead of a `signRequest` option (normalised: lowercase, no `_` or `-`); the
 /// credential aliases of the other calls ([`TOP_ALIASES`]) apply too.
 const SIGN_ALIASES: &[(&str, &str)] = &[
@@ -513,33 +556,17 @@ pub fn check_header(
         ));
     }
     let field = ["headers.", name].concat();
-    let lower = name.to_ascii_lowercase();
-    let problem = match lower.as_str() {
-        "host" => Some(
-            " must not be given: the signed host is taken from url, and fetch sets Host itself",
-        ),
-        "authorization" | "x-sdk-date" | "x-security-token" => Some(
-            " is set by signRequest (from credentials and date) and must not be given",
-        ),
-        "user-agent" => Some(
-            " cannot be signed: browsers may replace it, which would break the signature; add it to the \
-             returned headers instead (headers added after signing are sent unsigned)",
-        ),
-        "accept-charset" | "accept-encoding" | "access-control-request-headers"
-        | "access-control-request-method" | "connection" | "content-length" | "cookie"
-        | "cookie2" | "date" | "dnt" | "expect" | "keep-alive" | "origin" | "referer"
-        | "set-cookie" | "te" | "trailer" | "transfer-encoding" | "upgrade" | "via" => Some(
-            " cannot be signed: fetch sets or drops it itself, so the request would not carry the value \
-             signed; leave it out",
-        ),
-        _ if lower.starts_with("proxy-") || lower.starts_with("sec-") => Some(
-            " cannot be signed: fetch does not let a script set it, so the request would not carry the \
-             value signed; leave it out",
-        ),
-        _ => None,
-    };
-    if let Some(problem) = problem {
-        return Err(Failure::invalid(&field, [&field, problem].concat()));
+    let fetch_only = ["proxy-", "sec-"].iter().any(|prefix| {
+        name.get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    });
+    let refused = REFUSED_HEADERS
+        .iter()
+        .find(|(refused, _)| refused.eq_ignore_ascii_case(name))
+        .map(|(_, why)| *why)
+        .or(fetch_only.then_some(SET_BY_FETCH));
+    if let Some(why) = refused {
+        return Err(Failure::invalid(&field, [&field, why].concat()));
     }
     if let Some((first, _)) = earlier
         .iter()
@@ -573,12 +600,13 @@ pub fn check_header(
             .concat(),
         ));
     }
-    if let Some((position, c)) = value
-        .chars()
+    // Every byte before the first bad one is ASCII, so its byte index is also its character index.
+    if let Some((position, byte)) = value
+        .bytes()
         .enumerate()
-        .find(|(_, c)| !(matches!(c, ' '..='~') || *c == '\t'))
+        .find(|(_, b)| !(matches!(b, b' '..=b'~') || *b == b'\t'))
     {
-        let what = if c.is_ascii() {
+        let what = if byte.is_ascii() {
             " must not contain line breaks or control characters; found one at position "
         } else {
             " must be ASCII (percent- or base64-encode other text); found another character at position "
@@ -1159,14 +1187,14 @@ mod tests {
             ),
             (
                 "Content-Length",
-                "headers.Content-Length cannot be signed: fetch sets or drops it",
+                "headers.Content-Length cannot be signed: fetch sets it itself or refuses it",
             ),
             ("Cookie", "headers.Cookie cannot be signed"),
             ("Date", "headers.Date cannot be signed"),
             ("Connection", "headers.Connection cannot be signed"),
             (
                 "Sec-Fetch-Mode",
-                "headers.Sec-Fetch-Mode cannot be signed: fetch does not let",
+                "headers.Sec-Fetch-Mode cannot be signed: fetch sets it itself",
             ),
             (
                 "Proxy-Authorization",
