@@ -9,6 +9,7 @@ export {
   listFailedTasks,
   deleteFailedTask,
   signRequest,
+  validateOptions,
   version,
   KpsError,
   isKpsError,

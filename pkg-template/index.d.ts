@@ -167,6 +167,26 @@ export interface SignRequestOptions {
  */
 export function signRequest(options: SignRequestOptions): Record<string, string>;
 
+/** The functions whose options {@link validateOptions} checks. */
+export type ValidatedOperation =
+  | 'disassociateKeypair'
+  | 'disassociateKeypairAndWait'
+  | 'getKeypairTask'
+  | 'waitForKeypairTask'
+  | 'listRunningTasks'
+  | 'listFailedTasks'
+  | 'deleteFailedTask';
+
+/**
+ * Checks `options` exactly as the function named `operation` would, and returns the `KpsValidationError` it
+ * would reject with, or `undefined` when they are valid. Sends nothing: for forms that check as the user types.
+ *
+ * @example
+ * const problem = validateOptions('disassociateKeypair', formValues);
+ * if (problem) showError(problem.field, problem.message);
+ */
+export function validateOptions(operation: ValidatedOperation, options: unknown): KpsError | undefined;
+
 /** The version of kps-wasm, from the Rust crate it is built from (e.g. "0.1.0"). */
 export function version(): string;
 

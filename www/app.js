@@ -12,6 +12,7 @@ import {
   readProjectId,
   setUpForm,
   showFieldError,
+  showProblemWith,
 } from './options-form.js';
 import {
   hideError,
@@ -220,6 +221,13 @@ async function main() {
   $('disassociate-form').addEventListener('submit', (event) => {
     event.preventDefault();
     runAction(disassociate);
+  });
+  // Live validation with the library's own rules: an input shows its problem as the user leaves it. Not
+  // when the user is heading for a button: the note would shift the layout under the click, and the
+  // submit validates anyway.
+  $('disassociate-form').addEventListener('focusout', (event) => {
+    if (event.relatedTarget instanceof HTMLButtonElement) return;
+    showProblemWith(event.target, kps.validateOptions('disassociateKeypair', readDisassociateOptions()));
   });
   $('stop-waiting').addEventListener('click', () => stopWaiting?.());
   $('refresh-tasks').addEventListener('click', () => runAction(refreshTaskLists));

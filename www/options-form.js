@@ -153,9 +153,10 @@ function inputFor(field) {
  * Marks the input that holds option `field` as invalid, with `message` next to it, and focuses it. Returns
  * false when no visible input holds that option (the caller then shows the error elsewhere).
  */
-export function showFieldError(field, message) {
+export function showFieldError(field, message, { focus = true } = {}) {
   const input = field ? inputFor(field) : null;
   if (!input) return false;
+  clearFieldError(input);
   const details = input.closest('details');
   if (details) details.open = true;
   if (input.closest('[hidden]')) return false;
@@ -169,8 +170,17 @@ export function showFieldError(field, message) {
   input.setAttribute('aria-invalid', 'true');
   input.setAttribute('aria-errormessage', note.id);
   input.setAttribute('aria-describedby', [input.getAttribute('aria-describedby'), note.id].filter(Boolean).join(' '));
-  input.focus();
+  if (focus) input.focus();
   return true;
+}
+
+/**
+ * Live validation: when the user has changed `edited`, shows `problem` (the library's KpsValidationError
+ * for the whole form, or undefined) if it is about that input, without moving the focus. Problems with
+ * inputs the user has not touched yet wait for the submit.
+ */
+export function showProblemWith(edited, problem) {
+  if (problem && inputFor(problem.field) === edited) showFieldError(problem.field, problem.message, { focus: false });
 }
 
 function clearFieldError(input) {

@@ -7,8 +7,10 @@ mod json;
 pub mod sign;
 mod timer;
 mod transport;
+mod validate;
 
 pub use errors::{is_kps_error, KpsError};
+pub use validate::validate_options;
 
 use crate::error::{ErrorKind, Failure};
 use crate::model::{KeypairTask, TaskList};
@@ -361,7 +363,7 @@ fn secrets<'a>(credentials: &'a Credentials, auth_key: Option<&'a str>) -> Vec<&
 }
 
 /// Relative endpoints resolve against the page's URL: allowed where there is one (pages, workers).
-fn environment() -> Environment {
+pub(crate) fn environment() -> Environment {
     let location = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("location")).ok();
     Environment {
         relative_endpoints_allowed: location.is_some_and(|l| l.is_object()),

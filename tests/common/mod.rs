@@ -555,3 +555,28 @@ async fn a_wrong_secret_key_gets_the_gateways_signature_error_without_leaking_it
         .unwrap_or_default();
     assert!(!json.contains(secret) && !text(&error, "stack").contains(secret));
 }
+
+#[wasm_bindgen_test]
+fn validate_options_returns_the_error_a_call_would_reject_with_and_sends_nothing() {
+    let problem = wasm::validate_options(
+        JsValue::from_str("disassociateKeypair"),
+        options(BENCH_SERVER, json!({ "projectId": "short" })),
+    );
+    assert_eq!(
+        kind(&problem),
+        ("KpsValidationError".into(), "INVALID_ARGUMENT".into(), 0)
+    );
+    assert_eq!(text(&problem, "field"), "projectId");
+    let fine = wasm::validate_options(
+        JsValue::from_str("disassociateKeypair"),
+        options(BENCH_SERVER, json!({})),
+    );
+    assert!(fine.is_undefined(), "{fine:?}");
+    let task =
+        json!({ "endpoint": EMULATOR, "token": TOKEN, "projectId": PROJECT, "taskId": "nope" });
+    let problem = wasm::validate_options(JsValue::from_str("waitForKeypairTask"), js(task));
+    assert_eq!(text(&problem, "field"), "taskId");
+    let unknown =
+        wasm::validate_options(JsValue::from_str("fetch"), options(BENCH_SERVER, json!({})));
+    assert_eq!(text(&unknown, "field"), "operation");
+}

@@ -277,6 +277,21 @@ describe('the demo page', { concurrency: 3 }, () => {
     );
   });
 
+  it('checks an input as soon as the user leaves it, with the library rules, without moving the focus', async (t) => {
+    const { page } = await openDemo(t);
+    await page.fill('#project-id', '0A1B2C');
+    await page.press('#project-id', 'Tab');
+    const note = page.locator('#project-id-error');
+    await note.waitFor({ timeout: 5000 });
+    assert.match(await note.textContent(), /32/);
+    assert.equal(await page.getAttribute('#project-id', 'aria-invalid'), 'true');
+    assert.notEqual(await page.evaluate(() => document.activeElement?.id), 'project-id');
+    await page.fill('#project-id', PROJECT);
+    await page.press('#project-id', 'Tab');
+    assert.equal(await page.locator('#project-id-error').count(), 0);
+    assert.equal(await page.getAttribute('#project-id', 'aria-invalid'), null);
+  });
+
   it('works from the keyboard alone: Tab to the server ID, type it, Tab to Disassociate, Enter, SUCCESS', async (t) => {
     const { page } = await openDemo(t);
     /** Presses Tab until the element with `id` has the focus (at most 60 times). */

@@ -74,3 +74,9 @@ describe([authorization]);
 signRequest({ method: 'GET', url: 'https://ecs.cn-north-4.myhuaweicloud.com/v1/p/cloudservers', token: 't' });
 // @ts-expect-error the body is the exact text sent: stringify objects first
 signRequest({ ...signOptions, body: { server: { id: 's' } } });
+
+import { validateOptions } from 'kps-wasm';
+const problem: KpsError | undefined = validateOptions('disassociateKeypair', { projectId: 'x' });
+describe(problem?.field);
+// @ts-expect-error validateOptions takes the name of a kps-wasm function
+validateOptions('fetch', {});

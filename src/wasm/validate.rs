@@ -1,0 +1,41 @@
+//! `validateOptions`: the validation every call does, without the call, for forms that check as the
+//! user types.
+
+use super::{convert, environment, errors::to_js};
+use crate::error::Failure;
+use crate::options::{
+    validate_delete_failed_task, validate_disassociate, validate_disassociate_and_wait,
+    validate_task_list, validate_task_query, validate_wait_for_task,
+};
+use wasm_bindgen::prelude::*;
+
+/// Checks `options` as the function named `operation` would, and returns the `KpsValidationError` it
+/// would reject with, or `undefined` when the options are valid. Sends nothing.
+///
+/// ```js
+/// const problem = validateOptions('disassociateKeypair', formValues);
+/// if (problem) highlight(problem.field, problem.message);
+/// ```
+#[wasm_bindgen(js_name = validateOptions)]
+pub fn validate_options(operation: JsValue, options: JsValue) -> JsValue {
+    let input = convert::input(&options);
+    let env = environment();
+    let outcome = match operation.as_string().as_deref() {
+        Some("disassociateKeypair") => validate_disassociate(input, &env).map(drop),
+        Some("disassociateKeypairAndWait") => validate_disassociate_and_wait(input, &env).map(drop),
+        Some("getKeypairTask") => validate_task_query(input, &env).map(drop),
+        Some("waitForKeypairTask") => validate_wait_for_task(input, &env).map(drop),
+        Some("listRunningTasks" | "listFailedTasks") => validate_task_list(input, &env).map(drop),
+        Some("deleteFailedTask") => validate_delete_failed_task(input, &env).map(drop),
+        _ => Err(Failure::invalid(
+            "operation",
+            "operation must name a kps-wasm function: 'disassociateKeypair', 'disassociateKeypairAndWait', \
+             'getKeypairTask', 'waitForKeypairTask', 'listRunningTasks', 'listFailedTasks' or \
+             'deleteFailedTask'",
+        )),
+    };
+    match outcome {
+        Ok(()) => JsValue::UNDEFINED,
+        Err(failure) => to_js(failure),
+    }
+}
