@@ -82,6 +82,11 @@ fn is_plain_object(object: &Object) -> bool {
 /// An AbortSignal, or something that behaves as one (a polyfill, another realm's): `aborted` is a
 /// boolean and `addEventListener` a function.
 fn is_abort_signal(value: &JsValue) -> bool {
+    // Reflect.get throws on a primitive, and a thrown TypeError (with its stack) costs more than the rest
+    // of a call: look only at objects.
+    if !value.is_object() {
+        return false;
+    }
     if value.is_instance_of::<AbortSignal>() {
         return true;
     }
