@@ -394,21 +394,7 @@ fn check_common(text: &str, field: &str) -> Result<(), Failure> {
             .concat(),
         ));
     }
-    if let Some(position) = text
-        .chars()
-        .position(|c| c.is_whitespace() || c.is_control())
-    {
-        return Err(Failure::invalid(
-            field,
-            [
-                field,
-                " must not contain whitespace or control characters; found one at position ",
-                &decimal(position as u64 + 1),
-            ]
-            .concat(),
-        ));
-    }
-    Ok(())
+    crate::options::reject_blanks(field, text)
 }
 
 // `https://` or `http://` (either case): whether it is https, and what follows the `//`.

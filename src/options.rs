@@ -858,7 +858,15 @@ fn check_secret_text(
             .concat(),
         ));
     }
-    if let Some(position) = value.chars().position(bad) {
+    reject_blanks(field, value)
+}
+
+/// Fails when `text` contains whitespace or a control character, saying where (1-based, in characters).
+pub(crate) fn reject_blanks(field: &str, text: &str) -> Result<(), Failure> {
+    if let Some(position) = text
+        .chars()
+        .position(|c| c.is_whitespace() || c.is_control())
+    {
         return Err(Failure::invalid(
             field,
             [
