@@ -65,7 +65,7 @@ pub fn authenticate<'f>(
 /// Verifies an `SDK-HMAC-SHA256` signature, the date window and, for temporary credentials, the security token.
 ///
 /// The signature is recomputed over exactly the headers the client says it signed (`host` from the `Host`
-/// header), the decoded path and query, and the body.
+/// header), the path as received (the signer decodes it, once), the decoded query, and the body.
 pub fn verify_aksk<'f>(
     fixture: &'f Fixture,
     req: &AuthRequest<'_>,
@@ -128,7 +128,9 @@ pub fn verify_aksk<'f>(
         }
     }
 
-    let path = percent::decode(req.path);
+    // The signer decodes the path itself (as the official signers do): give it the path as received, so
+    // that an encoded `%` (`%25`) is decoded once, not twice.
+    let path = req.path;
     let query_pairs = req.query.map(percent::decode_query).unwrap_or_default();
     let query: Vec<(&str, &str)> = query_pairs
         .iter()
@@ -138,7 +140,7 @@ pub fn verify_aksk<'f>(
         &SignableRequest {
             method: req.method,
             host,
-            path: &path,
+            path,
             query: &query,
             headers: &signed,
             body: req.body,

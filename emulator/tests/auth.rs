@@ -549,6 +549,19 @@ async fn a_temporary_pair_needs_its_security_token_signed() {
 }
 
 #[tokio::test]
+async fn an_encoded_percent_in_the_path_is_decoded_once_as_the_official_signers_do() {
+    let emulator = Emulator::start().await;
+    // Signed as sent, `%2541` canonicalises to `%2541` (decoded once to `%41`, re-encoded); decoding it twice
+    // would give `A` and a signature mismatch (401) instead of the route's own answer.
+    let path = format!("/v3/{PROJECT}/tasks/x%2541");
+    let response = emulator
+        .send(Req::get(&path).sign(AK, SK, None, &emulator.host()))
+        .await;
+    assert_eq!(response.status, 400, "{}", response.text());
+    assert!(response.text().contains("KPS.0001"), "{}", response.text());
+}
+
+#[tokio::test]
 async fn a_signature_over_a_fault_prefixed_path_is_checked_against_the_path_sent() {
     let emulator = Emulator::start().await;
     let path = format!("/__emulator/fault/delay=10/v3/{PROJECT}/keypairs/disassociate");

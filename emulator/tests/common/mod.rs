@@ -258,8 +258,8 @@ impl Req {
             })
             .map(|(n, v)| (n.as_str(), v.as_str()))
             .collect();
+        // The path goes to the signer as sent: it decodes it once, as the official signers do.
         let (path, query) = self.path.split_once('?').unwrap_or((&self.path, ""));
-        let path = percent_decode(path);
         let query_pairs: Vec<(String, String)> = query
             .split('&')
             .filter(|p| !p.is_empty())
@@ -276,7 +276,7 @@ impl Req {
             &SignableRequest {
                 method: &self.method,
                 host: Some(host),
-                path: &path,
+                path,
                 query: &query,
                 headers: &signed_headers,
                 body: &self.body,
