@@ -1,7 +1,7 @@
 // The names the entry modules export at runtime are exactly the names index.d.ts declares.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PKG } from './package-paths.mjs';
@@ -27,4 +27,12 @@ test('package.json maps every condition to a file that exists in pkg/', () => {
   for (const target of targets) {
     assert.doesNotThrow(() => readFileSync(join(PKG, target)), `${target} is missing from pkg/`);
   }
+});
+
+test('every file package.json lists is in pkg/, the npm README included', () => {
+  const manifest = JSON.parse(readFileSync(join(PKG, 'package.json'), 'utf8'));
+  for (const entry of manifest.files) {
+    assert.doesNotThrow(() => statSync(join(PKG, entry)), `${entry} is listed in files but missing from pkg/`);
+  }
+  assert.match(readFileSync(join(PKG, 'README.md'), 'utf8'), /^# kps-wasm/);
 });

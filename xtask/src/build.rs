@@ -76,6 +76,7 @@ pub fn run(tools: &Tools) -> Result {
     fs::copy(glue_dir.join("kps_wasm_bg.js"), pkg.join("kps_wasm_bg.js"))?;
     copy_tree(&glue_dir.join("snippets"), &pkg.join("snippets"))?;
     copy_template(&root.join("pkg-template"), &pkg)?;
+    write_npm_readme(&root, &pkg)?;
 
     fs::write(root.join(STAMP), inputs)?;
     report_sizes(&pkg)?;
@@ -127,6 +128,22 @@ fn copy_template(template: &Path, pkg: &Path) -> Result {
     Ok(())
 }
 
+/// The npm README is the repository README's part for users: everything before "## Develop". One text,
+/// so the two cannot drift apart.
+fn write_npm_readme(root: &Path, pkg: &Path) -> Result {
+    let readme = fs::read_to_string(root.join("README.md"))?;
+    let Some(end) = readme.find("\n## Develop") else {
+        fail!("README.md has no \"## Develop\" section to end the npm README at");
+    };
+    let mut text = readme[..end].trim_end().to_owned();
+    text.push_str(
+        "\n\n## More\n\nThe source, the local KPS emulator, the demo page, the tests and the benchmark are in \
+         the kps-wasm repository.\n",
+    );
+    fs::write(pkg.join("README.md"), text)?;
+    Ok(())
+}
+
 fn crate_version() -> Result<String> {
     let manifest = fs::read_to_string(repo_root().join("Cargo.toml"))?;
     let package = manifest.split("[package]").nth(1).unwrap_or_default();
@@ -155,7 +172,11 @@ fn copy_tree(from: &Path, to: &Path) -> Result {
 
 /// One line per input file (size and modification time): equal lines mean pkg/ is current.
 fn describe_inputs(root: &Path) -> Result<String> {
-    let mut files: Vec<PathBuf> = vec![root.join(CRATE_WASM), root.join("Cargo.toml")];
+    let mut files: Vec<PathBuf> = vec![
+        root.join(CRATE_WASM),
+        root.join("Cargo.toml"),
+        root.join("README.md"),
+    ];
     for entry in fs::read_dir(root.join("pkg-template"))? {
         files.push(entry?.path());
     }
