@@ -175,7 +175,8 @@ export type ValidatedOperation =
   | 'waitForKeypairTask'
   | 'listRunningTasks'
   | 'listFailedTasks'
-  | 'deleteFailedTask';
+  | 'deleteFailedTask'
+  | 'signRequest';
 
 /**
  * Checks `options` exactly as the function named `operation` would, and returns the `KpsValidationError` it

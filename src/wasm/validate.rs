@@ -7,6 +7,7 @@ use crate::options::{
     validate_delete_failed_task, validate_disassociate, validate_disassociate_and_wait,
     validate_task_list, validate_task_query, validate_wait_for_task,
 };
+use crate::sign_request::validate_sign_request;
 use wasm_bindgen::prelude::*;
 
 /// Checks `options` as the function named `operation` would, and returns the `KpsValidationError` it
@@ -27,11 +28,12 @@ pub fn validate_options(operation: JsValue, options: JsValue) -> JsValue {
         Some("waitForKeypairTask") => validate_wait_for_task(input, &env).map(drop),
         Some("listRunningTasks" | "listFailedTasks") => validate_task_list(input, &env).map(drop),
         Some("deleteFailedTask") => validate_delete_failed_task(input, &env).map(drop),
+        Some("signRequest") => validate_sign_request(input).map(drop),
         _ => Err(Failure::invalid(
             "operation",
             "operation must name a kps-wasm function: 'disassociateKeypair', 'disassociateKeypairAndWait', \
-             'getKeypairTask', 'waitForKeypairTask', 'listRunningTasks', 'listFailedTasks' or \
-             'deleteFailedTask'",
+             'getKeypairTask', 'waitForKeypairTask', 'listRunningTasks', 'listFailedTasks', \
+             'deleteFailedTask' or 'signRequest'",
         )),
     };
     match outcome {
