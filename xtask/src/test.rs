@@ -36,7 +36,7 @@ const SUITES: &[Suite] = &[
         run: package_in_node,
     },
     Suite {
-        name: "package in Chromium (page, worker, Vite build; Playwright)",
+        name: "package in Chromium (page, worker, Vite build, same-origin proxy; Playwright)",
         run: package_in_chromium,
     },
     Suite {
@@ -183,8 +183,16 @@ fn package_in_node(_: &Tools) -> Result {
     )
 }
 
+/// The proxy tests forward to this emulator; the other pages need none but share the run.
 fn package_in_chromium(_: &Tools) -> Result {
-    process::run(&mut node_test(&["tests/js/chromium.test.mjs"]))
+    let emulator = Emulator::start(0, &[])?;
+    process::run(
+        node_test(&[
+            "tests/js/chromium.test.mjs",
+            "tests/js/chromium-proxy.test.mjs",
+        ])
+        .env("KPS_EMULATOR_URL", &emulator.url),
+    )
 }
 
 fn typescript(_: &Tools) -> Result {
