@@ -364,8 +364,12 @@ fn secrets<'a>(credentials: &'a Credentials, auth_key: Option<&'a str>) -> Vec<&
 
 /// Relative endpoints resolve against the page's URL: allowed where there is one (pages, workers).
 pub(crate) fn environment() -> Environment {
-    let location = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("location")).ok();
+    thread_local! {
+        // A global's `location` does not come or go: look once per instance.
+        static HAS_LOCATION: bool = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("location"))
+            .is_ok_and(|location| location.is_object());
+    }
     Environment {
-        relative_endpoints_allowed: location.is_some_and(|l| l.is_object()),
+        relative_endpoints_allowed: HAS_LOCATION.with(|has| *has),
     }
 }
