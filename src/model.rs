@@ -1,39 +1,36 @@
-//! The DisassociateKeypair wire model, serialised with serde to exactly the JSON the official SDKs send:
+//! The DisassociateKeypair wire model, written to exactly the JSON the official SDKs send:
 //! `{"server":{"id":"…","auth":{"type":"keypair","key":"…"}}}` (the field is `auth`; the doc's example
 //! `authentication` is a doc error).
 
-use crate::json::{expect_object, opt_array, opt_number, opt_string, FromJson, JsonValue};
+use crate::json::{
+    expect_object, opt_array, opt_number, opt_string, push_json_string, FromJson, JsonValue,
+};
 use crate::secret::Secret;
-use serde::{Serialize, Serializer};
 
 /// The body of `POST /v3/{project_id}/keypairs/disassociate`.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct DisassociateRequest {
     pub server: Server,
 }
 
 /// The server to unbind the key pair from.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct Server {
     /// The ECS server ID (a UUID).
     pub id: String,
     /// Needed when the server is running: its current private key (or password).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth: Option<ServerAuth>,
 }
 
 /// How to log in to a running server to remove the key.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct ServerAuth {
-    #[serde(rename = "type")]
     pub kind: AuthType,
-    #[serde(serialize_with = "expose_secret")]
     pub key: Secret,
 }
 
 /// `auth.type`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AuthType {
     /// `key` is the server's password.
     Password,
@@ -51,9 +48,29 @@ impl AuthType {
     }
 }
 
-// The key has to go on the wire: this is the one place a Secret is serialised.
-fn expose_secret<S: Serializer>(secret: &Secret, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(secret.expose())
+impl DisassociateRequest {
+    /// The compact JSON body, members in the official SDKs' order (`id`, then `auth` when set: `type`,
+    /// `key`). Written by hand: serde's serializer costs the wasm several KB for this one object.
+    pub fn to_json(&self) -> String {
+        let server = &self.server;
+        let auth_len = server
+            .auth
+            .as_ref()
+            .map_or(0, |a| a.key.expose().len() + 40);
+        let mut out = String::with_capacity(server.id.len() + auth_len + 24);
+        out.push_str("{\"server\":{\"id\":");
+        push_json_string(&mut out, &server.id);
+        if let Some(auth) = &server.auth {
+            out.push_str(",\"auth\":{\"type\":");
+            push_json_string(&mut out, auth.kind.as_str());
+            out.push_str(",\"key\":");
+            // The key has to go on the wire: this is the one place a Secret is written out.
+            push_json_string(&mut out, auth.key.expose());
+            out.push('}');
+        }
+        out.push_str("}}");
+        out
+    }
 }
 
 /// The 202 body. The official SDKs' model also carries `server_id`, `status` (`SUCCESS` | `FAILED`),
@@ -76,8 +93,7 @@ pub struct ApiErrorBody {
 
 /// A key pair task as the package returns it: `{ taskId, serverId, status }`. `status` is the service's raw
 /// string (`READY_UNBIND`, `RUNNING_UNBIND`, `SUCCESS_UNBIND`, `FAILED_UNBIND`, or one it adds later).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeypairTask {
     pub task_id: String,
     pub server_id: String,
@@ -121,16 +137,14 @@ pub enum StringOrNumber {
 }
 
 /// A page of tasks as the package returns it: `{ total, tasks: [...] }`.
-#[derive(Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, PartialEq)]
 pub struct TaskList {
     pub total: f64,
     pub tasks: Vec<TaskEntry>,
 }
 
 /// One task of a list as the package returns it; `taskTime` is milliseconds since the epoch.
-#[derive(Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, PartialEq)]
 pub struct TaskEntry {
     pub task_id: String,
     pub operate_type: String,
@@ -138,9 +152,8 @@ pub struct TaskEntry {
     pub server_name: String,
     pub server_id: String,
     pub keypair_name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Absent from the JS object when `None`, as is `taskErrorMessage`.
     pub task_error_code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_error_message: Option<String>,
 }
 

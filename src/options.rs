@@ -1665,12 +1665,17 @@ mod tests {
     #[test]
     fn the_request_serialises_to_the_official_wire_json() {
         let options = valid(with(vec![set("auth", auth("keypair", PEM))]));
-        let json = serde_json::to_string(&options.request).unwrap();
+        let json = options.request.to_json();
         let expected =
             serde_json::json!({"server": {"id": SERVER, "auth": {"type": "keypair", "key": PEM}}});
         assert_eq!(
             serde_json::from_str::<serde_json::Value>(&json).unwrap(),
             expected
+        );
+        let without_auth = valid(with(vec![])).request.to_json();
+        assert_eq!(
+            without_auth,
+            format!("{{\"server\":{{\"id\":\"{SERVER}\"}}}}")
         );
     }
 

@@ -182,7 +182,7 @@ mod tests {
         }
     }
 
-    /// The request kps-wasm builds for a vector's inputs, through validation, serde and signing.
+    /// The request kps-wasm builds for a vector's inputs, through validation, the body writer and signing.
     fn build_from_vector(vector: &Value) -> (PreparedRequest, String) {
         let input = &vector["input"];
         let body: Value = serde_json::from_str(input["body"].as_str().unwrap()).unwrap();
@@ -227,7 +227,7 @@ mod tests {
         }
         let validated = validate_disassociate(Input::Object(options), &node())
             .expect("the vector's inputs are valid");
-        let wire_body = serde_json::to_string(&validated.request).unwrap();
+        let wire_body = validated.request.to_json();
         let date = input["headers"]["X-Sdk-Date"].as_str().unwrap();
         let now = parse_sdk_date(date).unwrap() as f64 * 1000.0;
         let operation = Operation {

@@ -1,10 +1,11 @@
-//! JSON in the wasm without serde_json (≈ 25 KB of wasm) or serde's deserializer: the engine's `JSON`
-//! parses and stringifies; parsed values become a [`JsonValue`] for the pure core to read.
+//! JSON in the wasm without serde (≈ 25 KB of wasm for serde_json, several KB for serde-wasm-bindgen): the
+//! engine's `JSON.parse` reads responses into a [`JsonValue`] for the pure core; results are built as plain
+//! JS objects member by member ([`ToJs`]).
 
 use crate::json::JsonValue;
+use crate::model::{DisassociateRequest, KeypairTask, TaskEntry, TaskList};
 use crate::response::Json;
 use js_sys::{Array, Object, Reflect};
-use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Deeper documents are cut off here (KPS bodies are three levels deep).
@@ -47,14 +48,64 @@ fn tree(value: &JsValue, depth: u8) -> JsonValue {
     JsonValue::Object(members)
 }
 
-/// Compact JSON text of `value` (serde-wasm-bindgen + `JSON.stringify`), in field order.
-pub fn to_json<T: Serialize>(value: &T) -> Option<String> {
-    js_sys::JSON::stringify(&to_js(value)).ok()?.as_string()
+/// The request body's compact JSON text (always `Some`: writing it cannot fail).
+pub fn to_json(request: &DisassociateRequest) -> Option<String> {
+    Some(request.to_json())
 }
 
-/// `value` as a plain JS value (objects, not Maps).
-pub fn to_js<T: Serialize>(value: &T) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or(JsValue::UNDEFINED)
+/// A result the package returns, as a plain JS object (camelCase keys; not a Map).
+pub trait ToJs {
+    fn to_js(&self) -> JsValue;
+}
+
+/// `value` as a plain JS value.
+pub fn to_js<T: ToJs>(value: &T) -> JsValue {
+    value.to_js()
+}
+
+fn set(object: &Object, key: &str, value: JsValue) {
+    // Defining a data property on a fresh plain object cannot throw.
+    let _ = Reflect::set(object, &JsValue::from_str(key), &value);
+}
+
+impl ToJs for KeypairTask {
+    /// `{ taskId, serverId, status }`.
+    fn to_js(&self) -> JsValue {
+        let object = Object::new();
+        set(&object, "taskId", self.task_id.as_str().into());
+        set(&object, "serverId", self.server_id.as_str().into());
+        set(&object, "status", self.status.as_str().into());
+        object.into()
+    }
+}
+
+impl ToJs for TaskList {
+    /// `{ total, tasks: [...] }`.
+    fn to_js(&self) -> JsValue {
+        let object = Object::new();
+        set(&object, "total", self.total.into());
+        let tasks: Array = self.tasks.iter().map(ToJs::to_js).collect();
+        set(&object, "tasks", tasks.into());
+        object.into()
+    }
+}
+
+impl ToJs for TaskEntry {
+    /// `{ taskId, operateType, taskTime, serverName, serverId, keypairName, taskErrorCode?, taskErrorMessage? }`.
+    fn to_js(&self) -> JsValue {
+        let object = Object::new();
+        set(&object, "taskId", self.task_id.as_str().into());
+        set(&object, "operateType", self.operate_type.as_str().into());
+        set(&object, "taskTime", self.task_time.into());
+        set(&object, "serverName", self.server_name.as_str().into());
+        set(&object, "serverId", self.server_id.as_str().into());
+        set(&object, "keypairName", self.keypair_name.as_str().into());
+        if let Some(code) = &self.task_error_code {
+            set(&object, "taskErrorCode", code.as_str().into());
+        }
+        if let Some(message) = &self.task_error_message {
+            set(&object, "taskErrorMessage", message.as_str().into());
+        }
+        object.into()
+    }
 }

@@ -38,6 +38,20 @@ fn record_progress(options: &JsValue) -> (Seen, Closure<dyn FnMut(JsValue)>) {
     (seen, callback)
 }
 
+/// A result's own keys in order: results are plain objects with camelCase keys.
+fn keys(value: &JsValue) -> Vec<String> {
+    assert_eq!(
+        js_sys::Object::get_prototype_of(value),
+        js_sys::Object::get_prototype_of(&js_sys::Object::new()),
+        "a plain object"
+    );
+    let object: &js_sys::Object = value.unchecked_ref();
+    js_sys::Object::keys(object)
+        .iter()
+        .filter_map(|key| key.as_string())
+        .collect()
+}
+
 async fn start_unbind(server: &str) -> String {
     call(options(server, json!({}))).await.expect("202")
 }
@@ -50,6 +64,7 @@ async fn waiting_reports_ready_running_and_success_in_order_and_resolves_with_th
     let task = wasm::wait_for_keypair_task(opts)
         .await
         .expect("the task succeeds");
+    assert_eq!(keys(&task), ["taskId", "serverId", "status"]);
     assert_eq!(text(&task, "status"), "SUCCESS_UNBIND");
     assert_eq!(text(&task, "taskId"), task_id);
     assert_eq!(
@@ -97,6 +112,20 @@ async fn a_failed_unbind_rejects_with_the_task_and_its_error_details_then_the_fa
         .iter()
         .find(|t| text(t, "taskId") == task_id)
         .expect("the failed task is listed");
+    assert_eq!(
+        keys(&entry),
+        [
+            "taskId",
+            "operateType",
+            "taskTime",
+            "serverName",
+            "serverId",
+            "keypairName",
+            "taskErrorCode",
+            "taskErrorMessage"
+        ]
+    );
+    assert_eq!(keys(&failed), ["total", "tasks"]);
     assert_eq!(text(&entry, "taskErrorCode"), "KPS.0003");
     assert!(
         get(&entry, "taskTime").as_f64().unwrap_or(0.0) > 1.0e12,
