@@ -11,7 +11,7 @@ export interface ClientOptions {
   region?: string;
   /** A base URL (`https://…`, `http://` only for loopback unless `allowInsecureHttp`); in browsers also a relative path such as `'/kps'` (a same-origin proxy). */
   endpoint?: string;
-  /** With `credentials` behind a relative `endpoint`: the upstream host to sign for, e.g. `'kms.cn-north-4.myhuaweicloud.com'`. */
+  /** With `credentials` behind a proxy (required with a relative `endpoint`): the upstream host to sign for, e.g. `'kms.cn-north-4.myhuaweicloud.com'`; the path below `endpoint` is signed. */
   signingHost?: string;
   /** Limit for the whole call, in milliseconds (1–600000). Default 30000. */
   timeoutMs?: number;

@@ -67,6 +67,9 @@ pub struct Endpoint {
     /// `host[:port]` (the port only when it is not the scheme's default) to sign as `host` for AK/SK: the host of
     /// an absolute base, or the user's `signingHost`. `None` for a relative endpoint without `signingHost`.
     pub signing_host: Option<String>,
+    /// Whether `base` is a proxy in front of KPS: set with the user's `signingHost`. The proxy strips its own
+    /// path, so the signature covers only the path below `base`, as the upstream receives it.
+    pub proxied: bool,
 }
 
 impl Endpoint {
@@ -92,6 +95,7 @@ pub fn resolve_region(region: &str) -> Result<Endpoint, Failure> {
     Ok(Endpoint {
         base: region_endpoint(region),
         signing_host: Some(region_host(region)),
+        proxied: false,
     })
 }
 
@@ -289,6 +293,7 @@ pub fn parse_endpoint(
         return Ok(Endpoint {
             base: text.trim_end_matches('/').to_owned(),
             signing_host: None,
+            proxied: false,
         });
     }
 
@@ -325,6 +330,7 @@ pub fn parse_endpoint(
     Ok(Endpoint {
         base: [scheme, &host, path.trim_end_matches('/')].concat(),
         signing_host: Some(host),
+        proxied: false,
     })
 }
 

@@ -28,8 +28,9 @@
 //!   still a typo worth reporting);
 //! - neither `token` nor `credentials` → field `token`; both → field `credentials`; likewise neither `region`
 //!   nor `endpoint` → field `region`, both → field `endpoint` (the contract says exactly one of each);
-//! - `signingHost` is required with `credentials` and a relative endpoint, overrides the host of an absolute
-//!   endpoint, and is rejected with `token` (it would have no effect, and silently ignoring it would hide a
+//! - `signingHost` is required with `credentials` and a relative endpoint; with an absolute endpoint it makes
+//!   that endpoint a proxy too (signed: `signingHost` and the path below the endpoint's own path, which the
+//!   proxy strips). It is rejected with `token` (it would have no effect, and silently ignoring it would hide a
 //!   misconfiguration) and with `region` (the signed host is the region's own);
 //! - `projectId` is lowercase hex only (IAM returns it so); `serverId` and `taskId` are UUIDs in either case,
 //!   kept as given;
@@ -634,6 +635,7 @@ impl Fields {
             )),
             Some(host) => {
                 endpoint.signing_host = Some(endpoint::parse_signing_host(&host)?);
+                endpoint.proxied = true;
                 Ok(endpoint)
             }
             None if signs && endpoint.signing_host.is_none() => Err(Failure::invalid(
@@ -2466,6 +2468,7 @@ mod tests {
         let endpoint = valid(input).client.endpoint;
         assert_eq!(endpoint.base, "https://kms.example.com/kps");
         assert_eq!(endpoint.signing_host.as_deref(), Some("kms.example.com"));
+        assert!(!endpoint.proxied, "without signingHost the endpoint is KPS itself");
     }
 
     #[test]
@@ -2516,6 +2519,7 @@ mod tests {
                 options.client.endpoint.signing_host.as_deref(),
                 Some("kms.cn-north-4.myhuaweicloud.com")
             );
+            assert!(options.client.endpoint.proxied, "{endpoint} is a proxy");
         }
     }
 

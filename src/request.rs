@@ -115,8 +115,8 @@ pub fn prepare(
 }
 
 /// The host and path the gateway will verify the signature against: the endpoint's own host and full
-/// path for an absolute endpoint; for a relative endpoint (a same-origin proxy), `signingHost` and the
-/// path below the proxy prefix, which the proxy is expected to strip.
+/// path for an absolute endpoint; behind a proxy (`signingHost` given, the endpoint relative or absolute),
+/// `signingHost` and the path below the proxy's prefix, which the proxy is expected to strip.
 fn signing_target<'a>(endpoint: &'a Endpoint, path: &str) -> Result<(&'a str, String), Failure> {
     let Some(host) = endpoint.signing_host.as_deref() else {
         return Err(Failure::invalid(
@@ -125,6 +125,9 @@ fn signing_target<'a>(endpoint: &'a Endpoint, path: &str) -> Result<(&'a str, St
              (e.g. 'kms.cn-north-4.myhuaweicloud.com')",
         ));
     };
+    if endpoint.proxied {
+        return Ok((host, path.to_owned()));
+    }
     let prefix = match endpoint.base.split_once("://") {
         Some((_, rest)) => rest.find('/').map_or("", |slash| &rest[slash..]),
         None => "",
@@ -327,18 +330,32 @@ mod tests {
     }
 
     #[test]
-    fn an_absolute_endpoint_with_a_path_prefix_signs_the_full_path_and_a_relative_one_the_upstream_path(
-    ) {
+    fn an_absolute_endpoint_with_a_path_prefix_signs_the_full_path_and_a_proxy_the_upstream_path() {
         let absolute = Endpoint {
             base: "http://127.0.0.1:8787/__emulator/fault/delay=1".to_owned(),
             signing_host: Some("127.0.0.1:8787".to_owned()),
+            proxied: false,
         };
         let (host, path) = signing_target(&absolute, "/v3/p/keypairs/disassociate").unwrap();
         assert_eq!(host, "127.0.0.1:8787");
         assert_eq!(path, "/__emulator/fault/delay=1/v3/p/keypairs/disassociate");
+        let absolute_proxy = Endpoint {
+            base: "https://gateway.example.com/kps".to_owned(),
+            signing_host: Some("kms.cn-north-4.myhuaweicloud.com".to_owned()),
+            proxied: true,
+        };
+        let (host, path) = signing_target(&absolute_proxy, "/v3/p/keypairs/disassociate").unwrap();
+        assert_eq!(
+            (host, path.as_str()),
+            (
+                "kms.cn-north-4.myhuaweicloud.com",
+                "/v3/p/keypairs/disassociate"
+            )
+        );
         let relative = Endpoint {
             base: "/kps".to_owned(),
             signing_host: Some("kms.cn-north-4.myhuaweicloud.com".to_owned()),
+            proxied: true,
         };
         let (host, path) = signing_target(&relative, "/v3/p/tasks/t").unwrap();
         assert_eq!(
@@ -348,6 +365,7 @@ mod tests {
         let unsigned = Endpoint {
             base: "/kps".to_owned(),
             signing_host: None,
+            proxied: false,
         };
         let failure = signing_target(&unsigned, "/v3").unwrap_err();
         assert_eq!(failure.field.as_deref(), Some("signingHost"));

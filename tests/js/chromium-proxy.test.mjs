@@ -61,6 +61,13 @@ test('a call signed for signingHost through a /kps proxy that sends that Host is
   assert.deepEqual(server.proxied, [{ method: 'POST', path: DISASSOCIATE, host: UPSTREAM_HOST }]);
 });
 
+test('an absolute proxy URL with a path prefix and signingHost signs the path the upstream receives', async () => {
+  const result = await disassociate({ endpoint: `${server.url}/kps`, signingHost: UPSTREAM_HOST });
+  assert.deepEqual(result.error, undefined, `page problems: ${problems.join('\n') || 'none'}`);
+  assert.match(result.taskId, /^[0-9a-f-]{36}$/);
+  assert.deepEqual(server.proxied, [{ method: 'POST', path: DISASSOCIATE, host: UPSTREAM_HOST }]);
+});
+
 test('a call signed for another host reaches KPS and is refused with APIGW.0301', async () => {
   const result = await disassociate({ endpoint: '/kps', signingHost: 'kms.cn-north-4.myhuaweicloud.com' });
   assert.equal(result.taskId, undefined);
