@@ -365,8 +365,6 @@ pub fn signatures_match(a: &str, b: &str) -> bool {
     core::hint::black_box(difference) == 0
 }
 
-/// Trims like Python's `str.strip()` in the official signer: Unicode white space plus the ASCII separators
-/// U+001C–U+001F, which Rust's `trim` keeps.
 /// Sorts by name, then value (byte order): a heapsort, O(n log n) on any input, in a tenth of the wasm that
 /// `sort_unstable` takes (≈ 3 KB). Equal pairs are identical, so stability does not matter.
 fn sort_pairs(pairs: &mut [(&str, &str)]) {
@@ -395,6 +393,8 @@ fn sort_pairs(pairs: &mut [(&str, &str)]) {
     }
 }
 
+/// Trims like Python's `str.strip()` in the official signer: Unicode white space plus the ASCII separators
+/// U+001C–U+001F, which Rust's `trim` keeps.
 fn trim_header_value(value: &str) -> &str {
     value.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
 }
