@@ -2468,7 +2468,10 @@ mod tests {
         let endpoint = valid(input).client.endpoint;
         assert_eq!(endpoint.base, "https://kms.example.com/kps");
         assert_eq!(endpoint.signing_host.as_deref(), Some("kms.example.com"));
-        assert!(!endpoint.proxied, "without signingHost the endpoint is KPS itself");
+        assert!(
+            !endpoint.proxied,
+            "without signingHost the endpoint is KPS itself"
+        );
     }
 
     #[test]
