@@ -11,7 +11,8 @@ pub enum ErrorKind {
     Validation,
     /// The service answered with an error status, or with a 202 whose `status` is `FAILED`.
     Api,
-    /// The service answered 2xx with a body that is not the documented shape.
+    /// The service answered 2xx with a body that is not the documented shape, or with a redirect (not
+    /// followed: it would carry the credentials elsewhere).
     Response,
     /// No response: DNS, connection refused or reset, CORS, a body cut short.
     Network,

@@ -16,6 +16,15 @@ use crate::fixture::ServerStatus;
 use crate::routes::read_body;
 use crate::state::State as EmulatorState;
 
+/// [`crate::faults::REDIRECT_TARGET`]: a task ID for any method, so that a client following a `body=redirect`
+/// fault is seen to succeed.
+pub async fn redirect_target(State(app): State<Arc<App>>) -> Response {
+    json_response(
+        StatusCode::ACCEPTED,
+        &serde_json::json!({ "task_id": app.ids.task_id() }),
+    )
+}
+
 /// `POST /__emulator/reset`: servers back to the fixture, tasks and fault rules gone.
 pub async fn reset(State(app): State<Arc<App>>) -> Response {
     *app.state_mut() = EmulatorState::new(&app.fixture);

@@ -21,11 +21,12 @@
 //! `empty`, `no-task-id` (`{}`), `numeric-task-id` (`{"task_id":1234567890}`), `failed`
 //! (`{"status":"FAILED","error_code":"KPS.6009","error_msg":...}`), `not-json` (`text/plain` text),
 //! `invalid-utf8` (JSON-typed bytes that are not UTF-8), `truncated` (`Content-Length` larger than what is sent,
-//! then the connection closes) and `huge` (a valid 20 MiB JSON body with a `task_id`).
+//! then the connection closes), `huge` (a valid 20 MiB JSON body with a `task_id`) and `redirect` (307 to
+//! [`REDIRECT_TARGET`], which answers every method with a task ID: a client that follows it succeeds).
 //!
 //! Without `body`, the status picks it: 2xx → `{"task_id":"<fresh id>"}`; 429 → `APIGW.0308` with
 //! `Retry-After: 1`; 500 and 503 → `KPS.0003`; 502 and 504 → HTML; 400, 401, 403, 404, 413 → their documented
-//! error; any other → `KPS.0004`. Without `status`, the body picks it: `error` → 500, `html` → 502, others → 202.
+//! error; any other → `KPS.0004`. Without `status`, the body picks it: `error` → 500, `html` → 502, `redirect` → 307, others → 202.
 //!
 //! Examples: `status=429`, `status=503,retry-after=5`, `body=truncated`, `delay=2000`, `delay=200,status=500`.
 
@@ -53,6 +54,10 @@ pub const FAULT_HEADER: &str = "x-emulator-fault";
 
 /// The path prefix that selects a fault: `/__emulator/fault/<spec>/<the normal path>`.
 pub const FAULT_PATH_PREFIX: &str = "/__emulator/fault/";
+
+/// Where `body=redirect` points: answered 202 with a task ID whatever the method, so that following the redirect
+/// is visible as a success.
+pub const REDIRECT_TARGET: &str = "/__emulator/redirect-target";
 
 /// The response header naming the fault that produced a response, for whoever is debugging a test.
 pub const FAULT_APPLIED_HEADER: &str = "x-emulator-fault-applied";
@@ -91,6 +96,8 @@ pub enum BodyKind {
     Truncated,
     /// 20 MiB of valid JSON.
     Huge,
+    /// `Location: /__emulator/redirect-target`.
+    Redirect,
 }
 
 impl BodyKind {
@@ -106,6 +113,7 @@ impl BodyKind {
             "invalid-utf8" => Self::InvalidUtf8,
             "truncated" => Self::Truncated,
             "huge" => Self::Huge,
+            "redirect" => Self::Redirect,
             _ => return None,
         })
     }
@@ -114,6 +122,7 @@ impl BodyKind {
         match self {
             Self::Error => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Html => StatusCode::BAD_GATEWAY,
+            Self::Redirect => StatusCode::TEMPORARY_REDIRECT,
             _ => StatusCode::ACCEPTED,
         }
     }
@@ -276,6 +285,13 @@ pub fn fault_response(fault: &FaultResponse, spec: &str, ids: &IdGenerator) -> R
             with_content_type(status, html, "text/html")
         }
         Some(BodyKind::Empty) => json_bytes_response(status, Body::empty()),
+        Some(BodyKind::Redirect) => {
+            let mut response = json_bytes_response(status, Body::empty());
+            response
+                .headers_mut()
+                .insert(header::LOCATION, HeaderValue::from_static(REDIRECT_TARGET));
+            response
+        }
         Some(BodyKind::NoTaskId) => json_bytes_response(status, "{}"),
         Some(BodyKind::NumericTaskId) => json_bytes_response(status, "{\"task_id\":1234567890}"),
         Some(BodyKind::Failed) => json_bytes_response(

@@ -161,6 +161,10 @@ fn router(app: Arc<App>, config: &Config) -> Router {
             axum::routing::delete(routes::delete_failed_task),
         )
         .route("/__emulator/reset", post(control::reset))
+        .route(
+            faults::REDIRECT_TARGET,
+            axum::routing::any(control::redirect_target),
+        )
         .route("/__emulator/state", get(control::state))
         .route(
             "/__emulator/faults",

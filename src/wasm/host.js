@@ -1,16 +1,19 @@
 // What kps-wasm needs from the runtime it runs in (browser, worker or Node): one HTTP exchange over the global
 // `fetch`, bounded in time and size and cancellable, and an abortable sleep between task polls.
 //
-// Written in JavaScript because this is all JS objects and callbacks: the Rust side crosses into it once per
-// request and once back, where driving fetch, the AbortController, the timer, the listener and the body
-// reader from Rust took a dozen crossings and two closures per call (about 100 µs per call in Node,
+// Written in JavaScript because this is all JS objects and callbacks: the Rust side makes one call per request
+// and reads the outcome's fields, where driving fetch, the AbortController, the timer, the listener and the
+// body reader from Rust took a dozen crossings and two closures per call (about 100 µs per call in Node,
 // measured by `cargo xtask bench`). Decisions stay in Rust: this file only reports what happened.
 
-// Exchange.failure: what stopped the exchange before a whole response was read (0: nothing did).
+// Exchange.failure: what stopped the exchange before a whole response was read (0: nothing did). The Rust
+// side (transport.rs) reads the same numbers.
 const TIMED_OUT = 1;
 const ABORTED = 2;
 const NO_RESPONSE = 3;
 const BODY_CUT = 4;
+const REDIRECTED = 5;
+const SIGNAL_UNUSABLE = 6;
 
 /** The outcome of one exchange, read by the Rust side through its getters. */
 class Exchange {
@@ -30,25 +33,33 @@ class Exchange {
  * result says what happened. `headerLines` is `name\nvalue\nname\nvalue…` (validation has excluded line
  * breaks from every value). `timeoutMs` bounds the whole exchange, headers and body; `signal` (or
  * `undefined`) cancels it. fetch gets our own controller's signal, aborted with our own Error, so that
- * whatever the caller aborts its signal with never reaches fetch or the error.
+ * whatever the caller aborts its signal with never reaches fetch or the error. Redirects are not followed:
+ * they would carry the credentials to another URL.
  */
 export async function exchange(url, method, headerLines, body, timeoutMs, signal, maxBytes) {
-  if (signal !== undefined && signal.aborted) return new Exchange(ABORTED);
-  const headers = {};
-  const lines = headerLines.split('\n');
-  for (let i = 0; i + 1 < lines.length; i += 2) headers[lines[i]] = lines[i + 1];
-  const controller = new AbortController();
   let stopped = 0;
-  const stop = (why) => {
-    if (stopped !== 0) return;
-    stopped = why;
-    controller.abort(new Error(why === TIMED_OUT ? 'kps-wasm: timed out' : 'kps-wasm: aborted'));
-  };
-  const timer = setTimeout(stop, timeoutMs, TIMED_OUT);
-  const onAbort = () => stop(ABORTED);
-  if (signal !== undefined) signal.addEventListener('abort', onAbort);
+  let timer;
+  let unwatch;
   try {
-    const init = { method, headers, signal: controller.signal };
+    if (signal !== undefined && signal.aborted) return new Exchange(ABORTED);
+    const headers = {};
+    const lines = headerLines.split('\n');
+    for (let i = 0; i + 1 < lines.length; i += 2) headers[lines[i]] = lines[i + 1];
+    const controller = new AbortController();
+    const stop = (why) => {
+      if (stopped !== 0) return;
+      stopped = why;
+      controller.abort(new Error(why === TIMED_OUT ? 'kps-wasm: timed out' : 'kps-wasm: aborted'));
+    };
+    timer = setTimeout(stop, timeoutMs, TIMED_OUT);
+    if (signal !== undefined) {
+      try {
+        unwatch = watch(signal, () => stop(ABORTED));
+      } catch (error) {
+        return new Exchange(SIGNAL_UNUSABLE, describe(error));
+      }
+    }
+    const init = { method, headers, signal: controller.signal, redirect: 'manual' };
     if (body !== undefined) init.body = body;
     let response;
     try {
@@ -59,31 +70,44 @@ export async function exchange(url, method, headerLines, body, timeoutMs, signal
     const result = new Exchange(0);
     result.status = response.status;
     result.requestId = response.headers.get('x-request-id') ?? undefined;
+    if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+      result.failure = REDIRECTED;
+      discard(response);
+      return result;
+    }
     result.retryAfter = response.headers.get('retry-after') ?? undefined;
     try {
       await readBody(response, maxBytes, result);
     } catch {
-      return new Exchange(stopped || BODY_CUT);
+      // Keep the status and request ID: a response did arrive.
+      result.failure = stopped || BODY_CUT;
     }
     return result;
+  } catch (error) {
+    return new Exchange(stopped || NO_RESPONSE, describe(error));
   } finally {
     clearTimeout(timer);
-    if (signal !== undefined) signal.removeEventListener('abort', onAbort);
+    if (unwatch !== undefined) unwatch();
   }
 }
 
-/** Reads the body into `result`: in one piece when its declared length is within the limit, else as a stream. */
+/**
+ * Reads the body into `result`: in one piece when its length is declared, within the limit and not compressed
+ * (a compressed length says nothing of the decoded size), else as a stream counted as it is decoded.
+ */
 async function readBody(response, maxBytes, result) {
   if (response.body === null) return;
   const declared = response.headers.get('content-length');
+  const encoding = response.headers.get('content-encoding');
+  // A cross-origin response hides Content-Encoding unless the server exposes it: then it is unknown.
+  const plain = response.type !== 'cors' && (encoding === null || encoding.trim().toLowerCase() === 'identity');
   const length = declared !== null && /^\s*\d+\s*$/.test(declared) ? Number(declared) : -1;
   if (length > maxBytes) {
     result.tooLarge = true;
-    // The rejection of a cancel is of no interest, but must be handled (Node warns otherwise).
-    response.body.cancel().catch(() => {});
+    discard(response);
     return;
   }
-  if (length >= 0) {
+  if (plain && length >= 0) {
     const bytes = new Uint8Array(await response.arrayBuffer());
     if (bytes.length > maxBytes) result.tooLarge = true;
     else result.body = bytes;
@@ -113,6 +137,11 @@ async function readBody(response, maxBytes, result) {
   result.body = bytes;
 }
 
+/** Cancels a body that will not be read (its rejection is of no interest, but must be handled). */
+function discard(response) {
+  if (response.body !== null) response.body.cancel().catch(() => {});
+}
+
 /** `name: message` of a thrown Error, or a description of whatever else was thrown. */
 function describe(error) {
   try {
@@ -126,21 +155,65 @@ function describe(error) {
   return typeof error === 'string' ? error : 'an unknown error';
 }
 
-/** Resolves `true` after `ms` milliseconds, or `false` as soon as `signal` (or `undefined`) aborts. */
+// One 'abort' listener per caller signal, whatever the number of calls it cancels: Node warns from the
+// eleventh listener on one signal ("possible EventTarget memory leak"), and a page may well share one signal
+// among many parallel calls.
+const watchers = new WeakMap();
+
+/** Calls `onAbort` once when `signal` aborts, until the returned function is called. */
+function watch(signal, onAbort) {
+  let watcher = watchers.get(signal);
+  if (watcher === undefined) {
+    const callbacks = new Set();
+    const listener = () => {
+      watchers.delete(signal);
+      for (const callback of callbacks) callback();
+    };
+    watcher = { callbacks, listener };
+    signal.addEventListener('abort', listener, { once: true });
+    watchers.set(signal, watcher);
+  }
+  const { callbacks, listener } = watcher;
+  callbacks.add(onAbort);
+  return () => {
+    callbacks.delete(onAbort);
+    if (callbacks.size === 0 && watchers.get(signal) === watcher) {
+      watchers.delete(signal);
+      signal.removeEventListener('abort', listener);
+    }
+  };
+}
+
+/**
+ * Resolves `true` after `ms` milliseconds, `false` as soon as `signal` (or `undefined`) aborts, and `null`
+ * when the signal cannot be watched (its `addEventListener` threw). Never rejects.
+ */
 export function sleep(ms, signal) {
   return new Promise((resolve) => {
-    if (signal !== undefined && signal.aborted) {
-      resolve(false);
-      return;
+    try {
+      if (signal !== undefined && signal.aborted) {
+        resolve(false);
+        return;
+      }
+      let unwatch;
+      const timer = setTimeout(() => {
+        if (unwatch !== undefined) unwatch();
+        resolve(true);
+      }, ms);
+      if (signal !== undefined) {
+        try {
+          unwatch = watch(signal, () => {
+            clearTimeout(timer);
+            unwatch();
+            resolve(false);
+          });
+        } catch (error) {
+          clearTimeout(timer);
+          throw error;
+        }
+      }
+    } catch {
+      resolve(null);
     }
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      if (signal !== undefined) signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    if (signal !== undefined) signal.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -3,7 +3,7 @@
 //! JS objects member by member ([`ToJs`]).
 
 use crate::json::JsonValue;
-use crate::model::{DisassociateRequest, KeypairTask, TaskEntry, TaskList};
+use crate::model::{KeypairTask, TaskEntry, TaskList};
 use crate::response::Json;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -46,11 +46,6 @@ fn tree(value: &JsValue, depth: u8) -> JsonValue {
         })
         .collect();
     JsonValue::Object(members)
-}
-
-/// The request body's compact JSON text (always `Some`: writing it cannot fail).
-pub fn to_json(request: &DisassociateRequest) -> Option<String> {
-    Some(request.to_json())
 }
 
 /// A result the package returns, as a plain JS object (camelCase keys; not a Map).

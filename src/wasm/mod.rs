@@ -95,17 +95,18 @@ pub async fn disassociate_keypair_and_wait(options: JsValue) -> Result<JsValue, 
 pub async fn get_keypair_task(options: JsValue) -> Result<JsValue, JsValue> {
     let query = validate_task_query(convert::input(&options), &environment()).map_err(to_js)?;
     let signal = convert::signal(&options);
+    let secrets = secrets(&query.client.credentials, None);
     let response = send(
         &query.client,
         &query.project_id,
         task_operation(&query),
         signal.as_ref(),
         query.client.timeout_ms,
+        &secrets,
     )
     .await
     .map_err(to_js)?;
-    let task = task_result::<EngineJson>(response, &secrets(&query.client.credentials, None))
-        .map_err(to_js)?;
+    let task = task_result::<EngineJson>(response, &secrets).map_err(to_js)?;
     Ok(json::to_js(&task))
 }
 
@@ -164,50 +165,48 @@ pub async fn delete_failed_task(options: JsValue) -> Result<(), JsValue> {
     };
     let signal = convert::signal(&options);
     let client = &validated.client;
+    let secrets = secrets(&client.credentials, None);
     let response = send(
         client,
         &validated.project_id,
         operation,
         signal.as_ref(),
         client.timeout_ms,
+        &secrets,
     )
     .await
     .map_err(to_js)?;
-    delete_result::<EngineJson>(response, &secrets(&client.credentials, None)).map_err(to_js)
+    delete_result::<EngineJson>(response, &secrets).map_err(to_js)
 }
 
 async fn disassociate(
     validated: &DisassociateOptions,
     signal: Option<&AbortSignal>,
 ) -> Result<String, Failure> {
-    let body = json::to_json(&validated.request).ok_or_else(|| {
-        Failure::local(
-            ErrorKind::Validation,
-            "the request body could not be encoded",
-        )
-    })?;
     let operation = Operation {
         method: "POST",
         path: format!("/v3/{}/keypairs/disassociate", validated.project_id),
         query: &[],
-        body: Some(body),
+        body: Some(validated.request.to_json()),
     };
     let client = &validated.client;
-    let response = send(
-        client,
-        &validated.project_id,
-        operation,
-        signal,
-        client.timeout_ms,
-    )
-    .await?;
     let auth_key = validated
         .request
         .server
         .auth
         .as_ref()
         .map(|auth| auth.key.expose());
-    disassociate_result::<EngineJson>(response, &secrets(&client.credentials, auth_key))
+    let secrets = secrets(&client.credentials, auth_key);
+    let response = send(
+        client,
+        &validated.project_id,
+        operation,
+        signal,
+        client.timeout_ms,
+        &secrets,
+    )
+    .await?;
+    disassociate_result::<EngineJson>(response, &secrets)
 }
 
 async fn list_tasks(options: &JsValue, which: &str) -> Result<JsValue, JsValue> {
@@ -247,8 +246,17 @@ async fn fetch_task_list(
         query: &query,
         body: None,
     };
-    let response = send(client, project_id, operation, signal, client.timeout_ms).await?;
-    task_list_result::<EngineJson>(response, &secrets(&client.credentials, None))
+    let secrets = secrets(&client.credentials, None);
+    let response = send(
+        client,
+        project_id,
+        operation,
+        signal,
+        client.timeout_ms,
+        &secrets,
+    )
+    .await?;
+    task_list_result::<EngineJson>(response, &secrets)
 }
 
 fn task_operation(query: &TaskQueryOptions) -> Operation<'static> {
@@ -286,6 +294,7 @@ async fn wait_for_task(
             task_operation(query),
             signal,
             poll_timeout,
+            &secrets,
         )
         .await
         {
@@ -336,9 +345,10 @@ async fn send(
     operation: Operation<'_>,
     signal: Option<&AbortSignal>,
     timeout_ms: u32,
+    secrets: &[&str],
 ) -> Result<HttpResponse, Failure> {
     let request = prepare(operation, project_id, client, Date::now())?;
-    transport::send(request, timeout_ms, signal.cloned()).await
+    transport::send(request, timeout_ms, signal.cloned(), secrets).await
 }
 
 fn on_progress(options: &JsValue) -> Option<Function> {
@@ -364,12 +374,9 @@ fn secrets<'a>(credentials: &'a Credentials, auth_key: Option<&'a str>) -> Vec<&
 
 /// Relative endpoints resolve against the page's URL: allowed where there is one (pages, workers).
 pub(crate) fn environment() -> Environment {
-    thread_local! {
-        // A global's `location` does not come or go: look once per instance.
-        static HAS_LOCATION: bool = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("location"))
-            .is_ok_and(|location| location.is_object());
-    }
+    // Looked up on every call: test setups (jsdom, happy-dom) may install `location` after the first one.
+    let location = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("location"));
     Environment {
-        relative_endpoints_allowed: HAS_LOCATION.with(|has| *has),
+        relative_endpoints_allowed: location.is_ok_and(|location| location.is_object()),
     }
 }

@@ -9,7 +9,7 @@ use web_sys::AbortSignal;
 
 #[wasm_bindgen(module = "/src/wasm/host.js")]
 extern "C" {
-    /// Resolves `true` after `ms`, or `false` as soon as `signal` aborts.
+    /// Resolves `true` after `ms`, `false` as soon as `signal` aborts, `null` if it cannot be listened to.
     #[wasm_bindgen(js_name = sleep)]
     fn sleep_in_host(ms: u32, signal: Option<AbortSignal>) -> Promise;
 }
@@ -19,6 +19,7 @@ pub async fn sleep(ms: u32, signal: Option<&AbortSignal>) -> Result<(), Failure>
     let slept = JsFuture::from(sleep_in_host(ms, signal.cloned())).await;
     match slept.ok().and_then(|slept| slept.as_bool()) {
         Some(true) => Ok(()),
-        _ => Err(super::transport::aborted()),
+        Some(false) => Err(super::transport::aborted()),
+        None => Err(super::transport::signal_unusable()),
     }
 }

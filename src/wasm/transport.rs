@@ -1,14 +1,14 @@
 //! The fetch transport: one exchange in `host.js` (fetch with the whole call bounded by `timeoutMs`,
-//! cancellable by the caller's `AbortSignal`, the body read with a size limit), turned into an
-//! [`HttpResponse`] or a [`Failure`] here.
+//! cancellable by the caller's `AbortSignal`, the body read with a size limit, redirects not followed),
+//! turned into an [`HttpResponse`] or a [`Failure`] here.
 //!
 //! (gloo-net was dropped: it `unreachable!()`s on a non-Error rejection, and the Request and Headers objects
 //! it builds first cost Node's fetch about a quarter of its throughput. Driving fetch from Rust through
-//! web-sys then cost about 100 µs per call in crossings and closures; `host.js` does it in one crossing.)
+//! web-sys then cost about 100 µs per call in crossings and closures; `host.js` does it in one call.)
 
 use crate::error::{ErrorKind, Failure};
 use crate::request::PreparedRequest;
-use crate::response::{Body, HttpResponse, MAX_BODY_BYTES};
+use crate::response::{excerpt, redact, Body, HttpResponse, MAX_BODY_BYTES};
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -50,17 +50,29 @@ extern "C" {
 const TIMED_OUT: u8 = 1;
 const ABORTED: u8 = 2;
 const BODY_CUT: u8 = 4;
+const REDIRECTED: u8 = 5;
+const SIGNAL_UNUSABLE: u8 = 6;
 
 /// The failure for an aborted call.
 pub fn aborted() -> Failure {
     Failure::local(ErrorKind::Abort, "the call was aborted by its signal")
 }
 
-/// Sends `request` and reads the whole response.
+/// The failure for a signal whose `addEventListener` throws.
+pub fn signal_unusable() -> Failure {
+    Failure::invalid(
+        "signal",
+        "signal cannot be listened to (its addEventListener threw): pass an AbortSignal",
+    )
+}
+
+/// Sends `request` and reads the whole response. `secrets` are masked in the description of a failed
+/// fetch: it comes from whatever `fetch` the page installed (a mock may print the request).
 pub async fn send(
     request: PreparedRequest,
     timeout_ms: u32,
     signal: Option<AbortSignal>,
+    secrets: &[&str],
 ) -> Result<HttpResponse, Failure> {
     let mut header_lines = String::with_capacity(256);
     for (name, value) in &request.headers {
@@ -82,8 +94,13 @@ pub async fn send(
     );
     let exchange: Exchange = JsFuture::from(pending)
         .await
-        .map_err(|_| no_response("the transport failed"))?
+        .map_err(|_| no_response("the transport failed", secrets))?
         .unchecked_into();
+    let in_response = |failure: Failure| Failure {
+        status: exchange.status(),
+        request_id: exchange.request_id(),
+        ..failure
+    };
     match exchange.failure() {
         0 => {}
         TIMED_OUT => {
@@ -93,15 +110,26 @@ pub async fn send(
             ))
         }
         ABORTED => return Err(aborted()),
+        SIGNAL_UNUSABLE => return Err(signal_unusable()),
         BODY_CUT => {
-            return Err(Failure::local(
+            return Err(in_response(Failure::local(
                 ErrorKind::Network,
                 "the connection closed before the whole response body arrived",
-            ))
+            )))
+        }
+        REDIRECTED => {
+            return Err(in_response(Failure::local(
+                ErrorKind::Response,
+                "the service answered with a redirect, which kps-wasm does not follow (it would carry the \
+                 credentials to another URL): set endpoint to the URL that answers the API itself",
+            )))
         }
         _ => {
             let detail = exchange.detail();
-            return Err(no_response(detail.as_deref().unwrap_or("an unknown error")));
+            return Err(no_response(
+                detail.as_deref().unwrap_or("an unknown error"),
+                secrets,
+            ));
         }
     }
     let body = if exchange.too_large() {
@@ -127,7 +155,9 @@ pub async fn send(
     })
 }
 
-fn no_response(detail: &str) -> Failure {
+/// No response: `detail` (from a thrown error) is cut to an excerpt and its secrets masked.
+fn no_response(detail: &str, secrets: &[&str]) -> Failure {
+    let detail = excerpt(&redact(detail, secrets));
     Failure::local(
         ErrorKind::Network,
         format!("no response from the service ({detail})"),

@@ -203,7 +203,8 @@ async fn each_injected_fault_rejects_with_the_right_kps_error() {
             202,
         ),
         ("body=huge", "KpsResponseError", "INVALID_RESPONSE", 202),
-        ("body=truncated", "KpsNetworkError", "NETWORK_ERROR", 0),
+        // A response arrived: its status is kept although its body was cut.
+        ("body=truncated", "KpsNetworkError", "NETWORK_ERROR", 202),
         ("reset", "KpsNetworkError", "NETWORK_ERROR", 0),
         ("close", "KpsNetworkError", "NETWORK_ERROR", 0),
     ];
@@ -316,6 +317,70 @@ async fn aborting_during_the_call_rejects_promptly_whatever_the_reason() {
     call(options(BENCH_SERVER, json!({})))
         .await
         .expect("a call after the aborts");
+}
+
+#[wasm_bindgen_test]
+async fn one_signal_shared_by_many_calls_aborts_them_all_and_stays_usable_until_then() {
+    let controller = abort_controller();
+    let signal = controller.signal();
+    // Twenty calls that complete: the signal's listener must not pile up (Node warns from the eleventh).
+    let promises = js_sys::Array::new();
+    for _ in 0..20 {
+        let future = call(options_with_signal(
+            options(BENCH_SERVER, json!({})),
+            &signal,
+        ));
+        promises.push(&wasm_bindgen_futures::future_to_promise(async move {
+            future.await.map(JsValue::from)
+        }));
+    }
+    JsFuture::from(Promise::all(&promises))
+        .await
+        .expect("twenty calls sharing one signal");
+    // Twenty calls that hang, then one abort: every one of them rejects.
+    let promises = js_sys::Array::new();
+    for _ in 0..20 {
+        let future = call(options_with_signal(
+            with_fault("hang", BENCH_SERVER),
+            &signal,
+        ));
+        promises.push(&wasm_bindgen_futures::future_to_promise(async move {
+            match future.await {
+                Ok(task_id) => Err(JsValue::from_str(&format!("resolved with {task_id}"))),
+                Err(error) => Ok(error),
+            }
+        }));
+    }
+    let aborter = controller.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        sleep(50).await;
+        aborter.abort();
+    });
+    let errors: js_sys::Array = JsFuture::from(Promise::all(&promises))
+        .await
+        .expect("every hanging call rejects")
+        .unchecked_into();
+    assert_eq!(errors.length(), 20);
+    for error in errors.iter() {
+        assert_eq!(kind(&error), ("KpsAbortError".into(), "ABORTED".into(), 0));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_redirect_is_not_followed_and_says_so() {
+    // The emulator's redirect target answers with a task ID: following it would resolve.
+    let error = call(with_fault("body=redirect", BENCH_SERVER))
+        .await
+        .expect_err("a redirect");
+    let (name, code, status) = kind(&error);
+    assert_eq!(
+        (name.as_str(), code.as_str()),
+        ("KpsResponseError", "INVALID_RESPONSE")
+    );
+    // Node sees the 307 itself; a browser only an opaque redirect, with status 0.
+    assert!(status == 307 || status == 0, "status {status}");
+    let message = text(&error, "message");
+    assert!(message.contains("redirect"), "{message}");
 }
 
 #[wasm_bindgen_test]
