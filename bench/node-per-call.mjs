@@ -20,7 +20,12 @@ globalThis.fetch = async () => {
   stubbedFetches += 1;
   return new Response(ANSWER, {
     status: 202,
-    headers: { 'Content-Type': 'application/json', 'X-Request-Id': '0123456789abcdef0123456789abcdef' },
+    // As the emulator (and KPS) answer: with Content-Length, which lets a client read the body in one piece.
+    headers: {
+      'Content-Type': 'application/json',
+      'Content-Length': String(ANSWER.length),
+      'X-Request-Id': '0123456789abcdef0123456789abcdef',
+    },
   });
 };
 

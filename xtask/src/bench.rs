@@ -126,6 +126,17 @@ pub fn run(quick: bool) -> Result {
             &n(plan.per_call_warmup),
         ]),
     )?;
+    let wasm_cost = script(
+        &plan,
+        "the wasm's own work per call (validation, signing)",
+        &mut node(&[
+            "bench/wasm-cost.mjs",
+            "--calls",
+            &n(plan.per_call_calls),
+            "--warmup",
+            &n(plan.per_call_warmup),
+        ]),
+    )?;
     let round_flags = |rounds: u32| {
         vec![
             "--rounds".to_owned(),
@@ -171,6 +182,7 @@ pub fn run(quick: bool) -> Result {
         sizes,
         startup,
         per_call,
+        wasm_cost,
         node_throughput,
         python_sdk,
         browser_throughput,
@@ -392,6 +404,7 @@ struct Report {
     sizes: Vec<FileSize>,
     startup: Json,
     per_call: Json,
+    wasm_cost: Json,
     node_throughput: Json,
     python_sdk: Json,
     browser_throughput: Json,
@@ -548,16 +561,18 @@ impl Report {
             w,
             "| call | median | p10 | p90 |\n| --- | ---: | ---: | ---: |"
         )?;
-        for case in self.per_call.array(&["cases"])? {
-            writeln!(
-                w,
-                "| {} | {:.1} | {:.1} | {:.1} |",
-                case.text(&["name"])?,
-                case.number(&["median"])?,
-                case.number(&["p10"])?,
-                case.number(&["p90"])?
-            )?;
-        }
+        micros_rows(w, &self.per_call)?;
+
+        writeln!(
+            w,
+            "\n**The wasm's own work per call in Node, no fetch** (µs; {} calls each, timed one by one)\n",
+            self.wasm_cost.number(&["calls"])?
+        )?;
+        writeln!(
+            w,
+            "| call | median | p10 | p90 |\n| --- | ---: | ---: | ---: |"
+        )?;
+        micros_rows(w, &self.wasm_cost)?;
 
         writeln!(
             w,
@@ -678,12 +693,28 @@ impl Report {
             ),
             ("node_startup".into(), self.startup.clone()),
             ("node_per_call_stubbed".into(), self.per_call.clone()),
+            ("node_wasm_cost".into(), self.wasm_cost.clone()),
             ("node_throughput".into(), self.node_throughput.clone()),
             ("python_sdk_vs_kps_wasm".into(), self.python_sdk.clone()),
             ("browser_throughput".into(), self.browser_throughput.clone()),
             ("targets".into(), Json::Array(targets)),
         ]))
     }
+}
+
+/// One table row per case of a script that reports µs per call (median, p10, p90).
+fn micros_rows(w: &mut String, script: &Json) -> Result {
+    for case in script.array(&["cases"])? {
+        writeln!(
+            w,
+            "| {} | {:.1} | {:.1} | {:.1} |",
+            case.text(&["name"])?,
+            case.number(&["median"])?,
+            case.number(&["p10"])?,
+            case.number(&["p90"])?
+        )?;
+    }
+    Ok(())
 }
 
 fn auth_label(auth: &str) -> &str {

@@ -1,14 +1,15 @@
-// AK/SK signing cost per request in Node: `signRequest` on the request `disassociateKeypair` signs (POST
-// /v3/{project}/keypairs/disassociate, Content-Type and X-Project-Id, a 57-byte body), i.e. what signing adds
-// to a call: the options converted and checked, the canonical request, SHA-256 and HMAC in wasm, and the
-// headers object built. Variants price temporary credentials, a query and a large body; a synchronous
-// node:crypto signer of the same request (checked to produce the same Authorization) is the reference.
-// Each call is timed on its own after a warm-up; prints one JSON object (µs per call: median, p10, p90).
+// The wasm's own work per call in Node, without fetch: what kps-wasm adds before a request leaves.
+// `validateOptions` prices converting and checking a call's options (the first step of every call);
+// `signRequest` on the request `disassociateKeypair` signs (POST /v3/{project}/keypairs/disassociate,
+// Content-Type and X-Project-Id, a 57-byte body) prices its options checked, the canonical request, SHA-256
+// and HMAC in wasm, and the headers object built. Variants price temporary credentials, a query and a large
+// body; a synchronous node:crypto signer of the same request (checked to produce the same Authorization) is
+// the reference. Each call is timed on its own after a warm-up; prints one JSON object (µs: median, p10, p90).
 //
-//   node bench/signing-cost.mjs [--calls 20000] [--warmup 2000]
+//   node bench/wasm-cost.mjs [--calls 20000] [--warmup 2000]
 import { createHash, createHmac } from 'node:crypto';
-import { signRequest } from 'kps-wasm';
-import { CREDENTIALS, PROJECT_ID, SERVER_ID } from './fixture.mjs';
+import { signRequest, validateOptions } from 'kps-wasm';
+import { CREDENTIALS, PROJECT_ID, SERVER_ID, callOptions } from './fixture.mjs';
 import { numberFlags } from './flags.mjs';
 
 const flags = numberFlags(process.argv.slice(2), { calls: 20000, warmup: 2000 });
@@ -64,7 +65,17 @@ if (JSON.stringify(wasm) !== JSON.stringify(reference)) {
   throw new Error(`signRequest and node:crypto disagree:\n${JSON.stringify(wasm)}\n${JSON.stringify(reference)}`);
 }
 
+// validateOptions resolves nothing and sends nothing: it returns undefined for valid options.
+const tokenOptions = callOptions('https://' + HOST, 'token');
+const akskOptions = callOptions('https://' + HOST, 'aksk');
+for (const options of [tokenOptions, akskOptions]) {
+  const problem = validateOptions('disassociateKeypair', options);
+  if (problem !== undefined) throw new Error(`the bench's options are invalid: ${problem.message}`);
+}
+
 const cases = {
+  'validateOptions, disassociateKeypair with a token': () => validateOptions('disassociateKeypair', tokenOptions),
+  'validateOptions, disassociateKeypair with AK/SK': () => validateOptions('disassociateKeypair', akskOptions),
   'signRequest, the disassociateKeypair request': () => signRequest(disassociate),
   'signRequest, the same with a 2.5 KB security token': () => signRequest(temporary),
   'signRequest, GET with a query, no body': () => signRequest(listing),
@@ -78,9 +89,9 @@ for (const [name, call] of Object.entries(cases)) {
   const micros = new Float64Array(flags.calls);
   for (let i = 0; i < flags.calls; i += 1) {
     const start = process.hrtime.bigint();
-    const headers = call();
+    const result = call();
     micros[i] = Number(process.hrtime.bigint() - start) / 1000;
-    if (!headers.Authorization) throw new Error(`${name}: no Authorization header`);
+    if (result !== undefined && !result.Authorization) throw new Error(`${name}: no Authorization header`);
   }
   micros.sort();
   const at = (q) => Number(micros[Math.min(micros.length - 1, Math.floor(q * micros.length))].toPrecision(4));
