@@ -50,6 +50,7 @@ fn tree(value: &JsValue, depth: u8) -> JsonValue {
 
 /// A result the package returns, as a plain JS object (camelCase keys; not a Map).
 pub trait ToJs {
+    /// The value as the package returns it to JS.
     fn to_js(&self) -> JsValue;
 }
 
