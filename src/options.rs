@@ -826,15 +826,21 @@ fn check_token(token: &Secret) -> Result<(), Failure> {
             "token must be the IAM token itself (the X-Subject-Token value), without a 'Bearer ' prefix",
         ));
     }
-    check_secret_text("token", token, MAX_TOKEN_BYTES, "64 KiB")
+    check_secret_text("token", token, MAX_TOKEN_BYTES, "64 KiB", IN_A_HEADER)
 }
 
-// Non-empty, bounded, no whitespace or control characters: tokens and keys that go into headers.
+/// Why a token or security token must be ASCII: `fetch` refuses any other header value, and its error
+/// names the character and its position, which would be a piece of the secret.
+const IN_A_HEADER: &str = "a character that cannot be sent in an HTTP header";
+
+// Non-empty, bounded, printable ASCII without spaces: IAM tokens and keys. `non_ascii` says why anything
+// else is refused (the message never shows the character or where it is: it is part of a secret).
 fn check_secret_text(
     field: &str,
     secret: &Secret,
     max_bytes: usize,
     max_text: &str,
+    non_ascii: &str,
 ) -> Result<(), Failure> {
     if secret.is_empty() {
         return Err(Failure::invalid(
@@ -860,7 +866,19 @@ fn check_secret_text(
             .concat(),
         ));
     }
-    reject_blanks(field, value)
+    reject_blanks(field, value)?;
+    if !value.is_ascii() {
+        return Err(Failure::invalid(
+            field,
+            [
+                field,
+                " must be plain ASCII text (as IAM issues it): it contains ",
+                non_ascii,
+            ]
+            .concat(),
+        ));
+    }
+    Ok(())
 }
 
 /// Fails when `text` contains whitespace or a control character, saying where (1-based, in characters).
@@ -941,10 +959,13 @@ pub(crate) fn access_key(fields: &mut Fields) -> Result<Credentials, Failure> {
         &secret_access_key,
         MAX_SECRET_KEY_BYTES,
         "the secret access key is 40 characters",
+        // Only an HMAC key, never sent; but no SK that IAM issues has such a character (a pasted typographic
+        // quote, say), and refusing it here beats the server's opaque signature mismatch.
+        "a character that no secret access key has",
     )?;
     let security_token = secret(ST, fields.take("securityToken"), "a string", true)?;
     if let Some(token) = &security_token {
-        check_secret_text(ST, token, MAX_TOKEN_BYTES, "64 KiB")?;
+        check_secret_text(ST, token, MAX_TOKEN_BYTES, "64 KiB", IN_A_HEADER)?;
     }
     Ok(Credentials::AccessKey {
         access_key_id,
@@ -2290,6 +2311,82 @@ mod tests {
     }
 
     #[test]
+    fn a_header_bound_token_with_a_non_ascii_character_is_rejected_without_showing_it() {
+        for token in [
+            "abc\u{201c}def\u{201d}",
+            "tok\u{e9}n",
+            "\u{2014}token",
+            "token\u{1f600}",
+        ] {
+            let message = rejects(with(vec![set("token", s(token))]), "token", &[]);
+            assert_eq!(
+                message,
+                "token must be plain ASCII text (as IAM issues it): it contains a character that cannot be sent in \
+                 an HTTP header"
+            );
+        }
+        let message = rejects(
+            with_access_key(vec![set("securityToken", s("gQ\u{2018}pAX"))]),
+            "credentials.securityToken",
+            &[],
+        );
+        assert_eq!(
+            message,
+            "credentials.securityToken must be plain ASCII text (as IAM issues it): it contains a character that \
+             cannot be sent in an HTTP header"
+        );
+        valid(with(vec![set(
+            "token",
+            s("!#$%&'()*+,-./09:;<=>?@AZ[\\]^_`az{|}~"),
+        )]));
+    }
+
+    #[test]
+    fn a_secret_access_key_with_a_non_ascii_character_is_rejected_without_showing_it() {
+        let message = rejects(
+            with_access_key(vec![set("secretAccessKey", s("qLZB\u{201c}J9k7"))]),
+            "credentials.secretAccessKey",
+            &[],
+        );
+        assert_eq!(
+            message,
+            "credentials.secretAccessKey must be plain ASCII text (as IAM issues it): it contains a character that \
+             no secret access key has"
+        );
+    }
+
+    #[test]
+    fn a_non_ascii_secret_error_contains_no_piece_of_the_secret_its_character_or_position() {
+        let secret = "Zq7\u{201c}Xw9Vb";
+        for (input, field) in [
+            (with(vec![set("token", s(secret))]), "token"),
+            (
+                with_access_key(vec![set("secretAccessKey", s(secret))]),
+                "credentials.secretAccessKey",
+            ),
+            (
+                with_access_key(vec![set("securityToken", s(secret))]),
+                "credentials.securityToken",
+            ),
+        ] {
+            let failure = failure_in(input, &NODE);
+            assert_eq!(failure.field.as_deref(), Some(field));
+            for text in [
+                failure.message.clone(),
+                failure.to_string(),
+                format!("{failure:?}"),
+            ] {
+                for piece in [
+                    "Zq7", "Xw9", "Vb", "\u{201c}", "8220", "201c", "201C", "position", "index",
+                    " 4",
+                ] {
+                    assert!(!text.contains(piece), "{piece:?} in {text}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn a_token_with_a_bearer_prefix_is_rejected_with_a_hint() {
         for token in ["Bearer abc", "bearer abc", "BEARER abc"] {
             rejects(
@@ -3228,6 +3325,7 @@ mod tests {
             tok(vec![set("token", s(&[token, " x"].concat()))]),
             tok(vec![set("token", s(&[token, "\n"].concat()))]),
             tok(vec![set("token", s(&["Bearer ", token].concat()))]),
+            tok(vec![set("token", s(&[token, "\u{201c}"].concat()))]),
             tok(vec![set("token", s(&long(token, 70_000)))]),
             tok(vec![set("credentials", canary_credentials(vec![]))]),
             tok(vec![set("zzz", s(token))]),
@@ -3299,6 +3397,14 @@ mod tests {
             aksk(vec![set(
                 "credentials",
                 canary_credentials(vec![set("securityToken", s(&long(st, 70_000)))]),
+            )]),
+            aksk(vec![set(
+                "credentials",
+                canary_credentials(vec![set("secretAccessKey", s(&[sk, "\u{201c}"].concat()))]),
+            )]),
+            aksk(vec![set(
+                "credentials",
+                canary_credentials(vec![set("securityToken", s(&[st, "\u{e9}"].concat()))]),
             )]),
             aksk(vec![set(
                 "credentials",

@@ -4,7 +4,7 @@
 //! resulting [`JsonValue`] with [`FromJson`].
 
 use crate::error::{ErrorKind, Failure};
-use crate::json::{FromJson, JsonValue};
+use crate::json::{push_json_string, FromJson, JsonValue};
 use crate::model::{ApiErrorBody, DisassociateResponse};
 
 /// Bodies larger than this are not read: KPS answers are a few hundred bytes.
@@ -213,15 +213,96 @@ pub fn excerpt(text: &str) -> String {
     out
 }
 
-/// Masks every occurrence of the call's secrets (a server may echo a request back in an error).
+/// Masks every occurrence of the call's secrets (a server may echo a request back in an error) with `***`.
+///
+/// Each secret of 4 bytes or more is looked for as it is, JSON-escaped as the request body writes it
+/// ([`push_json_string`]), and escaped twice (a body printed inside another JSON string). Overlapping matches,
+/// of one secret or of several, are masked as one span, so no piece of a secret survives between them.
 pub fn redact(text: &str, secrets: &[&str]) -> String {
-    let mut out = text.to_owned();
+    let mut spans: Vec<(usize, usize)> = Vec::new();
     for secret in secrets.iter().filter(|s| s.len() >= 4) {
-        if out.contains(secret) {
-            out = out.replace(secret, "***");
+        find_spans(text, secret, &mut spans);
+        // Escaping only lengthens text, so an unchanged length means the form is the raw one again.
+        let escaped = json_escaped(secret);
+        if escaped.len() == secret.len() {
+            continue;
+        }
+        find_spans(text, &escaped, &mut spans);
+        find_spans(text, &json_escaped(&escaped), &mut spans);
+    }
+    if spans.is_empty() {
+        return text.to_owned();
+    }
+    spans.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut spans = spans.into_iter().peekable();
+    while let Some((start, mut end)) = spans.next() {
+        while let Some(&(next_start, next_end)) = spans.peek() {
+            if next_start > end {
+                break;
+            }
+            end = end.max(next_end);
+            spans.next();
+        }
+        // Spans are matches of whole UTF-8 strings in UTF-8 text, so they start and end on character boundaries.
+        out.push_str(&text[copied..start]);
+        out.push_str("***");
+        copied = end;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// `text` escaped as inside a JSON string literal, without the quotes.
+fn json_escaped(text: &str) -> String {
+    let mut quoted = String::with_capacity(text.len() + 2);
+    push_json_string(&mut quoted, text);
+    quoted[1..quoted.len() - 1].to_owned()
+}
+
+/// Appends the byte range of every occurrence of `pattern` in `text`, overlapping ones included, merging those
+/// that overlap. The usual case (no occurrence) is one `str::find`; the rest is Knuth–Morris–Pratt, linear in
+/// `text` even for a pattern such as `aaaa` that overlaps itself.
+fn find_spans(text: &str, pattern: &str, spans: &mut Vec<(usize, usize)>) {
+    let Some(first) = text.find(pattern) else {
+        return;
+    };
+    let pattern = pattern.as_bytes();
+    let mut border = vec![0; pattern.len()];
+    let mut matched = 0;
+    for i in 1..pattern.len() {
+        while matched > 0 && pattern[i] != pattern[matched] {
+            matched = border[matched - 1];
+        }
+        if pattern[i] == pattern[matched] {
+            matched += 1;
+        }
+        border[i] = matched;
+    }
+    let mut current: Option<(usize, usize)> = None;
+    matched = 0;
+    for (i, &byte) in text.as_bytes().iter().enumerate().skip(first) {
+        while matched > 0 && byte != pattern[matched] {
+            matched = border[matched - 1];
+        }
+        if byte == pattern[matched] {
+            matched += 1;
+        }
+        if matched == pattern.len() {
+            let (start, end) = (i + 1 - pattern.len(), i + 1);
+            current = match current {
+                Some((open, close)) if start <= close => Some((open, end)),
+                Some(done) => {
+                    spans.push(done);
+                    Some((start, end))
+                }
+                None => Some((start, end)),
+            };
+            matched = border[matched - 1];
         }
     }
-    out
+    spans.extend(current);
 }
 
 #[cfg(test)]
@@ -386,6 +467,93 @@ mod tests {
             !failure.message.contains("canary-token-123"),
             "{}",
             failure.message
+        );
+    }
+
+    const PEM_KEY: &str = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\nAAAAMwAAAAtzc2gtZWQy\n-----END OPENSSH PRIVATE KEY-----\n";
+    const PASSWORD: &str = "pa\"ss\\wörd\n\t€1";
+
+    /// `text` as a JSON string literal, by serde_json rather than by the escaper under test.
+    fn quoted(text: &str) -> String {
+        serde_json::to_string(text).unwrap()
+    }
+
+    #[test]
+    fn a_pem_key_and_a_password_are_masked_raw_json_escaped_and_escaped_twice() {
+        for secret in [PEM_KEY, PASSWORD] {
+            let once = quoted(secret);
+            let twice = quoted(&once);
+            for (form, expected) in [
+                (secret.to_owned(), "echo: *** end"),
+                (once.clone(), "echo: \"***\" end"),
+                (twice, "echo: \"\\\"***\\\"\" end"),
+            ] {
+                let text = format!("echo: {form} end");
+                assert_eq!(redact(&text, &[secret]), expected, "{text}");
+            }
+            let body = serde_json::json!({"server": {"id": "s-1", "auth": {"type": "password", "key": secret}}})
+                .to_string();
+            let logged = serde_json::json!({"request": {"body": body}}).to_string();
+            let masked = redact(&[body.as_str(), " ", &logged].concat(), &[secret]);
+            assert_eq!(masked.matches("***").count(), 2, "{masked}");
+            for piece in ["b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ", "wörd", "€1"] {
+                if secret.contains(piece) {
+                    assert!(!masked.contains(piece), "{piece:?} in {masked}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_secret_echoed_in_an_error_body_with_the_request_is_masked_in_the_message() {
+        let body =
+            serde_json::json!({"server": {"id": "s", "auth": {"type": "keypair", "key": PEM_KEY}}});
+        let echo =
+            serde_json::json!({"message": "bad request", "body": body.to_string()}).to_string();
+        let failure = api_failure::<SerdeJson>(response(500, &echo), &[PEM_KEY]);
+        assert!(!failure.message.contains("b3Blbn"), "{}", failure.message);
+        assert!(failure.message.contains("***"), "{}", failure.message);
+    }
+
+    #[test]
+    fn text_without_the_secrets_is_returned_unchanged() {
+        let text = "{\"error_code\":\"KPS.0002\",\"error_msg\":\"pa\\\"ss ö\\n€ -----BEGIN\"}";
+        assert_eq!(redact(text, &[PEM_KEY, PASSWORD, "canary-token-123"]), text);
+        assert_eq!(redact(text, &[]), text);
+        assert_eq!(redact("", &[PASSWORD]), "");
+    }
+
+    #[test]
+    fn secrets_shorter_than_4_bytes_are_not_masked() {
+        assert_eq!(redact("a \"b\" abc", &["abc", "\"b\"", ""]), "a \"b\" abc");
+        assert_eq!(
+            redact("a \\\"b\\\" abcd", &["\"b\"", "abcd"]),
+            "a \\\"b\\\" ***"
+        );
+    }
+
+    #[test]
+    fn overlapping_and_nested_secrets_are_masked_as_one_span() {
+        assert_eq!(redact("xabcdefghix", &["abcdef", "defghi"]), "x***x");
+        assert_eq!(redact("xabcdefghix", &["defghi", "abcdef"]), "x***x");
+        assert_eq!(
+            redact("zz-abcd-zz abcd", &["abcd", "zz-abcd-zz"]),
+            "*** ***"
+        );
+        assert_eq!(redact("baaaaaab aaaa", &["aaaa"]), "b***b ***");
+        assert_eq!(redact("abcdabcd", &["abcd"]), "***");
+    }
+
+    #[test]
+    fn a_megabyte_of_text_against_a_16_kib_secret_that_overlaps_itself_is_masked_in_linear_time() {
+        let text = "a".repeat(MAX_BODY_BYTES);
+        let secret = "a".repeat(16 * 1024);
+        assert_eq!(redact(&text, &[&secret]), "***");
+        let text = ["b", &"a".repeat(MAX_BODY_BYTES), "b"].concat();
+        let secret = [&"a".repeat(16 * 1024 - 1), "b"].concat();
+        assert_eq!(
+            redact(&text, &[&secret]),
+            ["b", &"a".repeat(MAX_BODY_BYTES - secret.len() + 1), "***"].concat()
         );
     }
 
