@@ -2486,7 +2486,7 @@ mod tests {
         rejects(
             with_access_key(vec![set("secretAccessKey", s("ab cd"))]),
             F,
-            &["position 3"],
+            &["whitespace or control characters ("],
         );
         rejects(
             with_access_key(vec![set("secretAccessKey", s("abcd\n"))]),
@@ -2520,7 +2520,7 @@ mod tests {
         rejects(
             with_access_key(vec![set("securityToken", s("ab\u{0}cd"))]),
             F,
-            &["position 3"],
+            &["whitespace or control characters ("],
         );
     }
 
