@@ -1,4 +1,5 @@
-//! [`JsonValue`]: a parsed JSON document as plain Rust data, and [`FromJson`] for the response models.
+//! [`JsonValue`]: a parsed JSON document as plain Rust data, [`FromJson`] for the response models, and
+//! [`push_json_string`], the one string escaper for the JSON kps-wasm writes (the request body).
 //!
 //! The wasm parses with the engine's `JSON.parse` and converts the result into a `JsonValue`; native tests
 //! use serde_json. Reading the models by hand (rather than with serde's derive) keeps serde's deserializer,
