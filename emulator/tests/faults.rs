@@ -137,6 +137,29 @@ async fn a_truncated_body_is_shorter_than_its_content_length_and_the_connection_
 }
 
 #[tokio::test]
+async fn a_redirect_points_at_a_target_that_answers_any_method_with_a_task_id() {
+    let emulator = Emulator::start().await;
+    let response = emulator.send(faulty("body=redirect")).await;
+    assert_eq!(response.status, 307);
+    assert_eq!(
+        response.header("location"),
+        Some("/__emulator/redirect-target")
+    );
+    assert!(response.body.is_empty());
+    assert_gateway_headers(&response, "body=redirect");
+    for req in [
+        Req::post("/__emulator/redirect-target").json(&disassociate_body(STOPPED_SERVER, None)),
+        Req::get("/__emulator/redirect-target"),
+    ] {
+        let followed = emulator.send(req).await;
+        assert_eq!(followed.status, 202);
+        assert!(followed.json()["task_id"]
+            .as_str()
+            .is_some_and(|id| id.len() == 36));
+    }
+}
+
+#[tokio::test]
 async fn a_huge_body_is_20_mib_of_valid_json() {
     let emulator = Emulator::start().await;
     let response = emulator.send(faulty("body=huge")).await;
