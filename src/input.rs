@@ -9,7 +9,8 @@ pub enum Input {
     Null,
     Bool(bool),
     Number(f64),
-    /// A string. Strings that are secrets are moved into [`crate::secret::Secret`] by validation, never copied.
+    /// A string (well-formed: one with an unpaired surrogate is an [`Input::Other`]). Strings that are secrets
+    /// are moved into [`crate::secret::Secret`] by validation, never copied.
     String(String),
     /// A plain object's own enumerable string-keyed properties, in their order.
     Object(Vec<(String, Input)>),
@@ -19,7 +20,8 @@ pub enum Input {
     AbortSignal,
     /// A `Date`, as its epoch milliseconds (`getTime()`; NaN for an invalid date).
     Date(f64),
-    /// Any other kind of value (bigint, symbol, a class instance that is not a plain object...).
+    /// Any other kind of value (bigint, symbol, a class instance that is not a plain object...), or one whose
+    /// inspection threw (a revoked Proxy, a throwing getter), described for the message that rejects it.
     Other(&'static str),
 }
 

@@ -1,14 +1,54 @@
 //! JS values in: the options object as an [`Input`] for the pure validators, and the JS-only values
 //! (the AbortSignal, callbacks) kept aside as JS objects.
+//!
+//! Nothing here may throw into Rust: a user's object can be a Proxy whose traps throw, or a revoked one.
+//! Every operation that can run a trap goes through an import declared with `catch` (or, for `instanceof`,
+//! through wasm-bindgen's shim, which catches), and a value whose inspection throws becomes an
+//! [`Input::Other`] that validation rejects, naming the field.
 
 use crate::input::Input;
-use js_sys::{Array, Date, Function, Object, Reflect};
+use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
+use zeroize::Zeroize;
 
 /// Options nest at most this deep (`options.credentials.accessKeyId`); deeper objects are not walked.
 const MAX_DEPTH: u8 = 2;
+
+// Declared here with `catch` (js_sys declares isArray, getPrototypeOf and keys without): an exception from a
+// Proxy would otherwise unwind through the wasm frames, and leave a call's promise unsettled.
+#[wasm_bindgen]
+extern "C" {
+    /// `Array.isArray`: throws only for a revoked Proxy (it looks at no trap).
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn is_array(value: &JsValue) -> Result<bool, JsValue>;
+
+    /// `Object.getPrototypeOf`: runs a Proxy's getPrototypeOf trap.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = getPrototypeOf)]
+    fn prototype_of(value: &JsValue) -> Result<JsValue, JsValue>;
+
+    /// `Object.keys`: runs a Proxy's ownKeys and getOwnPropertyDescriptor traps.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn own_keys(object: &JsValue) -> Result<Array, JsValue>;
+
+    /// `Date.prototype.getTime.call(value)`: the time of a Date from any realm, whatever its class overrides;
+    /// throws for anything else (a Proxy of a Date included).
+    #[wasm_bindgen(catch, js_namespace = ["Date", "prototype", "getTime"], js_name = call)]
+    fn time_of(value: &JsValue) -> Result<f64, JsValue>;
+
+    /// `encodeURIComponent`: throws a URIError exactly when the string holds an unpaired surrogate (as
+    /// `String.prototype.isWellFormed` answers, which Safari < 16.4 and Firefox < 119 lack).
+    #[wasm_bindgen(catch, js_name = encodeURIComponent)]
+    fn encode_uri_component(text: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+const REVOKED: &str = "a revoked Proxy (its properties cannot be read)";
+const UNREADABLE_PROTOTYPE: &str =
+    "an object whose prototype cannot be read (a Proxy getPrototypeOf trap threw)";
+const UNLISTABLE: &str = "an object whose properties cannot be listed (a Proxy ownKeys trap threw)";
+const UNREADABLE_PROPERTY: &str = "a property that throws when read";
+const NOT_UNICODE: &str = "a string that is not valid Unicode (it has an unpaired surrogate)";
 
 /// Converts `value` into an [`Input`]. Getters on the user's object run once, here.
 pub fn input(value: &JsValue) -> Input {
@@ -16,23 +56,28 @@ pub fn input(value: &JsValue) -> Input {
 }
 
 fn convert(value: &JsValue, depth: u8) -> Input {
+    // Each test is a crossing into JS: strings (most fields) and objects (the options, `auth`,
+    // `credentials`) are asked about first.
+    if let Some(text) = value.as_string() {
+        return string(value, text);
+    }
+    if value.is_object() {
+        return object(value, depth);
+    }
+    if let Some(n) = value.as_f64() {
+        return Input::Number(n);
+    }
+    if let Some(b) = value.as_bool() {
+        return Input::Bool(b);
+    }
+    if value.is_function() {
+        return Input::Function;
+    }
     if value.is_undefined() {
         return Input::Undefined;
     }
     if value.is_null() {
         return Input::Null;
-    }
-    if let Some(b) = value.as_bool() {
-        return Input::Bool(b);
-    }
-    if let Some(n) = value.as_f64() {
-        return Input::Number(n);
-    }
-    if let Some(s) = value.as_string() {
-        return Input::String(s);
-    }
-    if value.is_function() {
-        return Input::Function;
     }
     if value.is_bigint() {
         return Input::Other("a bigint");
@@ -40,54 +85,115 @@ fn convert(value: &JsValue, depth: u8) -> Input {
     if value.is_symbol() {
         return Input::Other("a symbol");
     }
-    if Array::is_array(value) {
-        return Input::Array;
+    Input::Other("an unsupported value")
+}
+
+/// A JS string crosses as UTF-8, an unpaired surrogate turned into U+FFFD: the value sent would not be the
+/// one given (a wrong password). Only a string that came out with a U+FFFD is checked on the JS side.
+fn string(value: &JsValue, mut text: String) -> Input {
+    if text.contains('\u{FFFD}') && encode_uri_component(value).is_err() {
+        // It may be a secret.
+        text.zeroize();
+        return Input::Other(NOT_UNICODE);
     }
-    let Some(object) = value.dyn_ref::<Object>() else {
-        return Input::Other("an unsupported value");
+    Input::String(text)
+}
+
+/// `value` is an object (`typeof` is "object"): a plain object (walked), an array, a signal, a Date or
+/// another class's instance.
+fn object(value: &JsValue, depth: u8) -> Input {
+    let plain = match prototype(value) {
+        Ok(Prototype::Object) => true,
+        // `Object.create(null)`, or an array whose prototype was taken away.
+        Ok(Prototype::Null) => match array(value) {
+            Some(array) => return array,
+            None => true,
+        },
+        Ok(Prototype::Other) => false,
+        // Array.isArray throws for a revoked Proxy and for nothing else.
+        Err(_) => {
+            return Input::Other(match is_array(value) {
+                Err(_) => REVOKED,
+                Ok(_) => UNREADABLE_PROTOTYPE,
+            })
+        }
     };
-    // Plain objects first: they are most of what comes in, and the signal test costs two property reads.
-    if !is_plain_object(object) {
+    if !plain {
+        if let Some(array) = array(value) {
+            return array;
+        }
         if is_abort_signal(value) {
             return Input::AbortSignal;
         }
-        if let Some(date) = value.dyn_ref::<Date>() {
-            return Input::Date(date.get_time());
+        if let Ok(millis) = time_of(value) {
+            return Input::Date(millis);
         }
         return Input::Other("an instance of a class (expected a plain object)");
     }
     if depth >= MAX_DEPTH {
         return Input::Object(Vec::new());
     }
+    let Ok(keys) = own_keys(value) else {
+        return Input::Other(UNLISTABLE);
+    };
     let mut entries = Vec::new();
-    for key in Object::keys(object).iter() {
+    for key in keys.iter() {
         let Some(name) = key.as_string() else {
             continue;
         };
-        let field = Reflect::get(object, &key).unwrap_or(JsValue::UNDEFINED);
-        entries.push((name, convert(&field, depth + 1)));
+        let field = match Reflect::get(value, &key) {
+            Ok(field) => convert(&field, depth + 1),
+            Err(_) => Input::Other(UNREADABLE_PROPERTY),
+        };
+        entries.push((name, field));
     }
     Input::Object(entries)
 }
 
-/// A plain object: its prototype is `Object.prototype` or `null` (object literals, `Object.create(null)`,
-/// objects from another realm's literal).
-fn is_plain_object(object: &Object) -> bool {
-    let proto = Object::get_prototype_of(object);
-    if proto.is_null() {
-        return true;
+/// `Input::Array` for an array (a Proxy of one included), `None` for any other object.
+fn array(value: &JsValue) -> Option<Input> {
+    match is_array(value) {
+        Ok(true) => Some(Input::Array),
+        Ok(false) => None,
+        Err(_) => Some(Input::Other(REVOKED)),
     }
-    Object::get_prototype_of(&proto).is_null()
 }
 
-/// An AbortSignal, or something that behaves as one (a polyfill, another realm's): `aborted` is a
-/// boolean and `addEventListener` a function.
+/// Where an object's prototype chain starts, as far as telling plain objects apart needs.
+enum Prototype {
+    /// No prototype: `Object.create(null)`.
+    Null,
+    /// A prototype whose own prototype is null: `Object.prototype`, this realm's or another's (an object
+    /// literal).
+    Object,
+    /// Anything else: an array, a class instance.
+    Other,
+}
+
+/// `Err` when a Proxy's getPrototypeOf trap throws, or the Proxy is revoked.
+fn prototype(value: &JsValue) -> Result<Prototype, JsValue> {
+    let proto = prototype_of(value)?;
+    if proto.is_null() {
+        return Ok(Prototype::Null);
+    }
+    Ok(if prototype_of(&proto)?.is_null() {
+        Prototype::Object
+    } else {
+        Prototype::Other
+    })
+}
+
+/// Whether an object that is *not* plain is taken as an AbortSignal: one of this realm's
+/// (`instanceof AbortSignal`), or one whose `aborted` is a boolean and `addEventListener` a function (a
+/// polyfill's, another realm's). A plain object with those two properties is not a signal: [`convert`] walks
+/// plain objects as options before it asks (and `fetch` would refuse one).
 fn is_abort_signal(value: &JsValue) -> bool {
     // Reflect.get throws on a primitive, and a thrown TypeError (with its stack) costs more than the rest
     // of a call: look only at objects.
     if !value.is_object() {
         return false;
     }
+    // wasm-bindgen's instanceof shim catches what a Proxy's getPrototypeOf trap throws (→ false).
     if value.is_instance_of::<AbortSignal>() {
         return true;
     }

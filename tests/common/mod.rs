@@ -14,6 +14,7 @@ const EMULATOR: &str = match option_env!("KPS_EMULATOR_URL") {
 };
 const FIXTURE: &str = include_str!("../../emulator/fixtures/default.json");
 
+mod inputs;
 mod sign;
 mod tasks;
 const PROJECT: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
