@@ -50,6 +50,31 @@ const UNLISTABLE: &str = "an object whose properties cannot be listed (a Proxy o
 const UNREADABLE_PROPERTY: &str = "a property that throws when read";
 const NOT_UNICODE: &str = "a string that is not valid Unicode (it has an unpaired surrogate)";
 
+/// A call's options: the [`Input`] the validators check, and the JS values the call then uses, taken in the
+/// same pass so that each getter on the user's object runs once and what was checked is what is used.
+pub struct Options {
+    pub input: Input,
+    /// `signal`, when it is an AbortSignal.
+    pub signal: Option<AbortSignal>,
+    /// `onProgress`, when it is a function.
+    pub on_progress: Option<Function>,
+}
+
+/// Converts a call's options object.
+pub fn options(value: &JsValue) -> Options {
+    let mut kept = Options {
+        input: Input::Undefined,
+        signal: None,
+        on_progress: None,
+    };
+    kept.input = if value.is_object() {
+        object(value, 0, Some(&mut kept))
+    } else {
+        convert(value, 0)
+    };
+    kept
+}
+
 /// Converts `value` into an [`Input`]. Getters on the user's object run once, here.
 pub fn input(value: &JsValue) -> Input {
     convert(value, 0)
@@ -62,7 +87,7 @@ fn convert(value: &JsValue, depth: u8) -> Input {
         return string(value, text);
     }
     if value.is_object() {
-        return object(value, depth);
+        return object(value, depth, None);
     }
     if let Some(n) = value.as_f64() {
         return Input::Number(n);
@@ -100,8 +125,8 @@ fn string(value: &JsValue, mut text: String) -> Input {
 }
 
 /// `value` is an object (`typeof` is "object"): a plain object (walked), an array, a signal, a Date or
-/// another class's instance.
-fn object(value: &JsValue, depth: u8) -> Input {
+/// another class's instance. With `kept`, its `signal` and `onProgress` are kept there.
+fn object(value: &JsValue, depth: u8, mut kept: Option<&mut Options>) -> Input {
     let plain = match prototype(value) {
         Ok(Prototype::Object) => true,
         // `Object.create(null)`, or an array whose prototype was taken away.
@@ -142,7 +167,19 @@ fn object(value: &JsValue, depth: u8) -> Input {
             continue;
         };
         let field = match Reflect::get(value, &key) {
-            Ok(field) => convert(&field, depth + 1),
+            Ok(field) => {
+                let converted = convert(&field, depth + 1);
+                if let Some(kept) = kept.as_deref_mut() {
+                    match (name.as_str(), &converted) {
+                        ("signal", Input::AbortSignal) => {
+                            kept.signal = Some(field.unchecked_into())
+                        }
+                        ("onProgress", Input::Function) => kept.on_progress = field.dyn_into().ok(),
+                        _ => {}
+                    }
+                }
+                converted
+            }
             Err(_) => Input::Other(UNREADABLE_PROPERTY),
         };
         entries.push((name, field));
@@ -200,16 +237,4 @@ fn is_abort_signal(value: &JsValue) -> bool {
     let aborted = Reflect::get(value, &JsValue::from_str("aborted")).ok();
     let listen = Reflect::get(value, &JsValue::from_str("addEventListener")).ok();
     aborted.is_some_and(|a| a.as_bool().is_some()) && listen.is_some_and(|l| l.is_function())
-}
-
-/// `options.signal`, when it is an AbortSignal (validation has checked that it is one if present).
-pub fn signal(options: &JsValue) -> Option<AbortSignal> {
-    let value = Reflect::get(options, &JsValue::from_str("signal")).ok()?;
-    is_abort_signal(&value).then(|| value.unchecked_into())
-}
-
-/// `options[name]`, when it is a function (validation has checked that it is one if present).
-pub fn function(options: &JsValue, name: &str) -> Option<Function> {
-    let value = Reflect::get(options, &JsValue::from_str(name)).ok()?;
-    value.dyn_into::<Function>().ok()
 }

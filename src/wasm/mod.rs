@@ -51,9 +51,9 @@ pub fn version() -> String {
 /// ```
 #[wasm_bindgen(js_name = disassociateKeypair)]
 pub async fn disassociate_keypair(options: JsValue) -> Result<String, JsValue> {
-    let validated =
-        validate_disassociate(convert::input(&options), &environment()).map_err(to_js)?;
-    disassociate(&validated, convert::signal(&options).as_ref())
+    let options = convert::options(&options);
+    let validated = validate_disassociate(options.input, &environment()).map_err(to_js)?;
+    disassociate(&validated, options.signal.as_ref())
         .await
         .map_err(to_js)
 }
@@ -66,9 +66,9 @@ pub async fn disassociate_keypair(options: JsValue) -> Result<String, JsValue> {
 /// ```
 #[wasm_bindgen(js_name = disassociateKeypairAndWait)]
 pub async fn disassociate_keypair_and_wait(options: JsValue) -> Result<JsValue, JsValue> {
-    let validated =
-        validate_disassociate_and_wait(convert::input(&options), &environment()).map_err(to_js)?;
-    let signal = convert::signal(&options);
+    let options = convert::options(&options);
+    let validated = validate_disassociate_and_wait(options.input, &environment()).map_err(to_js)?;
+    let signal = options.signal;
     let task_id = disassociate(&validated.disassociate, signal.as_ref())
         .await
         .map_err(to_js)?;
@@ -81,7 +81,7 @@ pub async fn disassociate_keypair_and_wait(options: JsValue) -> Result<JsValue, 
         &query,
         &validated.wait,
         signal.as_ref(),
-        on_progress(&options),
+        options.on_progress,
     )
     .await
 }
@@ -93,8 +93,9 @@ pub async fn disassociate_keypair_and_wait(options: JsValue) -> Result<JsValue, 
 /// ```
 #[wasm_bindgen(js_name = getKeypairTask)]
 pub async fn get_keypair_task(options: JsValue) -> Result<JsValue, JsValue> {
-    let query = validate_task_query(convert::input(&options), &environment()).map_err(to_js)?;
-    let signal = convert::signal(&options);
+    let options = convert::options(&options);
+    let query = validate_task_query(options.input, &environment()).map_err(to_js)?;
+    let signal = options.signal;
     let secrets = secrets(&query.client.credentials, None);
     let response = send(
         &query.client,
@@ -118,19 +119,18 @@ pub async fn get_keypair_task(options: JsValue) -> Result<JsValue, JsValue> {
 /// ```
 #[wasm_bindgen(js_name = waitForKeypairTask)]
 pub async fn wait_for_keypair_task(options: JsValue) -> Result<JsValue, JsValue> {
-    let validated =
-        validate_wait_for_task(convert::input(&options), &environment()).map_err(to_js)?;
+    let options = convert::options(&options);
+    let validated = validate_wait_for_task(options.input, &environment()).map_err(to_js)?;
     let wait = WaitSettings {
         interval_ms: validated.interval_ms,
         wait_timeout_ms: validated.wait_timeout_ms,
         has_on_progress: validated.has_on_progress,
     };
-    let signal = convert::signal(&options);
     wait_for_task(
         &validated.query,
         &wait,
-        signal.as_ref(),
-        on_progress(&options),
+        options.signal.as_ref(),
+        options.on_progress,
     )
     .await
 }
@@ -150,8 +150,8 @@ pub async fn list_failed_tasks(options: JsValue) -> Result<JsValue, JsValue> {
 /// Deletes one failed task (`taskId`), or all of them.
 #[wasm_bindgen(js_name = deleteFailedTask)]
 pub async fn delete_failed_task(options: JsValue) -> Result<(), JsValue> {
-    let validated =
-        validate_delete_failed_task(convert::input(&options), &environment()).map_err(to_js)?;
+    let options = convert::options(&options);
+    let validated = validate_delete_failed_task(options.input, &environment()).map_err(to_js)?;
     let mut path = format!("/v3/{}/failed-tasks", validated.project_id);
     if let Some(task_id) = &validated.task_id {
         path.push('/');
@@ -163,7 +163,7 @@ pub async fn delete_failed_task(options: JsValue) -> Result<(), JsValue> {
         query: &[],
         body: None,
     };
-    let signal = convert::signal(&options);
+    let signal = options.signal;
     let client = &validated.client;
     let secrets = secrets(&client.credentials, None);
     let response = send(
@@ -210,8 +210,9 @@ async fn disassociate(
 }
 
 async fn list_tasks(options: &JsValue, which: &str) -> Result<JsValue, JsValue> {
-    let validated = validate_task_list(convert::input(options), &environment()).map_err(to_js)?;
-    let signal = convert::signal(options);
+    let options = convert::options(options);
+    let validated = validate_task_list(options.input, &environment()).map_err(to_js)?;
+    let signal = options.signal;
     let list = fetch_task_list(
         &validated.client,
         &validated.project_id,
@@ -349,10 +350,6 @@ async fn send(
 ) -> Result<HttpResponse, Failure> {
     let request = prepare(operation, project_id, client, Date::now())?;
     transport::send(request, timeout_ms, signal.cloned(), secrets).await
-}
-
-fn on_progress(options: &JsValue) -> Option<Function> {
-    convert::function(options, "onProgress")
 }
 
 /// The call's secret values, masked in any error text a server echoes back.

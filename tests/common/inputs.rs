@@ -189,3 +189,24 @@ fn a_plain_object_that_looks_like_a_signal_is_not_taken_for_one() {
     let problem = wasm::validate_options(JsValue::from_str("disassociateKeypair"), opts);
     assert_validation_error(&problem, "plain signal", "signal", "AbortSignal");
 }
+
+#[wasm_bindgen_test]
+async fn a_getter_on_signal_runs_once_so_the_signal_checked_is_the_signal_used() {
+    // A getter that gives a real signal once, then a look-alike that says it is aborted: read twice, the
+    // call would validate one value and use the other.
+    let built: js_sys::Array = build(
+        "let reads = 0; const controller = new AbortController();
+         Object.defineProperty(base, 'signal', { enumerable: true, get() { reads += 1;
+           return reads === 1 ? controller.signal : { aborted: true, addEventListener() {} }; } });
+         return [base, () => reads];",
+    )
+    .unchecked_into();
+    let reads: Function = built.get(1).unchecked_into();
+    call(built.get(0))
+        .await
+        .expect("the signal read once is the one used");
+    assert_eq!(
+        reads.call0(&JsValue::NULL).ok().and_then(|n| n.as_f64()),
+        Some(1.0)
+    );
+}
