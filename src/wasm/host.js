@@ -107,7 +107,9 @@ async function readBody(response, maxBytes, result) {
     discard(response);
     return;
   }
-  if (plain && length >= 0) {
+  // A fetch polyfill may give a body that is not a web stream (node-fetch 2: a Node stream): read it whole.
+  const streamable = typeof response.body?.getReader === 'function';
+  if ((plain && length >= 0) || !streamable) {
     const bytes = new Uint8Array(await response.arrayBuffer());
     if (bytes.length > maxBytes) result.tooLarge = true;
     else result.body = bytes;
@@ -139,7 +141,11 @@ async function readBody(response, maxBytes, result) {
 
 /** Cancels a body that will not be read (its rejection is of no interest, but must be handled). */
 function discard(response) {
-  if (response.body !== null) response.body.cancel().catch(() => {});
+  try {
+    response.body?.cancel?.()?.catch?.(() => {});
+  } catch {
+    // A polyfill's body that cannot be cancelled: it is dropped all the same.
+  }
 }
 
 /** `name: message` of a thrown Error, or a description of whatever else was thrown. */
