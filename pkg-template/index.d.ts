@@ -223,7 +223,10 @@ export class KpsError extends Error {
    * `'TASK_FAILED'`.
    */
   readonly code: string;
-  /** HTTP status of the response; 0 when there was none. */
+  /**
+   * HTTP status of the response, also on a `KpsNetworkError` whose body was cut short; 0 when there was none,
+   * or when a browser hid it (a redirect, which is never followed, is a `KpsResponseError` with status 3xx or 0).
+   */
   readonly status: number;
   /** `X-Request-Id` of the response, for Huawei Cloud support. */
   readonly requestId?: string;
