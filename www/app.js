@@ -12,6 +12,7 @@ import {
   readProjectId,
   setUpForm,
   showFieldError,
+  problemWith,
   showProblemWith,
 } from './options-form.js';
 import {
@@ -222,12 +223,13 @@ async function main() {
     event.preventDefault();
     runAction(disassociate);
   });
-  // Live validation with the library's own rules: an input shows its problem as the user leaves it. Not
-  // when the user is heading for a button: the note would shift the layout under the click, and the
-  // submit validates anyway.
+  // Live validation with the library's own rules: an input shows its problem as the user leaves it, even
+  // when another input (perhaps not filled in yet) has one too. Not when the user is heading for a button:
+  // the note would shift the layout under the click, and the submit validates anyway.
   $('disassociate-form').addEventListener('focusout', (event) => {
     if (event.relatedTarget instanceof HTMLButtonElement) return;
-    showProblemWith(event.target, kps.validateOptions('disassociateKeypair', readDisassociateOptions()));
+    const validate = (options) => kps.validateOptions('disassociateKeypair', options);
+    showProblemWith(event.target, problemWith(event.target, validate, readDisassociateOptions()));
   });
   $('stop-waiting').addEventListener('click', () => stopWaiting?.());
   $('refresh-tasks').addEventListener('click', () => runAction(refreshTaskLists));

@@ -183,6 +183,46 @@ export function showProblemWith(edited, problem) {
   if (problem && inputFor(problem.field) === edited) showFieldError(problem.field, problem.message, { focus: false });
 }
 
+/**
+ * Values that pass the library's checks, put in place of another input's invalid value so that the problem
+ * of the input just left still shows (the library reports one problem: the first in its order).
+ */
+const STAND_INS = {
+  token: 'stand-in-token',
+  'credentials.accessKeyId': 'STANDINACCESSKEYID01',
+  'credentials.secretAccessKey': 'stand-in-secret-access-key',
+  region: 'cn-north-4',
+  endpoint: 'https://kms.cn-north-4.myhuaweicloud.com',
+  signingHost: 'kms.cn-north-4.myhuaweicloud.com',
+  timeoutMs: 30000,
+  projectId: '0'.repeat(32),
+  serverId: '00000000-0000-4000-8000-000000000000',
+};
+
+/**
+ * The problem `validate(options)` finds with the input `edited`, looking past problems of other inputs that
+ * have a stand-in; undefined when there is none (or when another problem cannot be looked past).
+ */
+export function problemWith(edited, validate, options) {
+  const replaced = new Set();
+  for (;;) {
+    const problem = validate(options);
+    if (!problem || inputFor(problem.field) === edited) return problem;
+    const standIn = STAND_INS[problem.field];
+    // No stand-in, or one that did not help (the problem is with two options together).
+    if (standIn === undefined || replaced.has(problem.field)) return undefined;
+    replaced.add(problem.field);
+    setOption(options, problem.field, standIn);
+  }
+}
+
+/** Sets `options[path]`, where `path` is a field such as `credentials.accessKeyId`. */
+function setOption(options, path, value) {
+  const [head, key] = path.split('.');
+  if (key === undefined) options[head] = value;
+  else options[head] = { ...options[head], [key]: value };
+}
+
 function clearFieldError(input) {
   if (!(input instanceof HTMLElement) || input.getAttribute('aria-invalid') !== 'true') return;
   const noteId = input.getAttribute('aria-errormessage');

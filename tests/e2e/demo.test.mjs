@@ -292,6 +292,21 @@ describe('the demo page', { concurrency: 3 }, () => {
     assert.equal(await page.getAttribute('#project-id', 'aria-invalid'), null);
   });
 
+  it("shows the problem of the input just left even when another input, checked first, has one too", async (t) => {
+    const { page } = await openDemo(t);
+    // The token is checked before the server ID, and an empty one is a problem of its own (emptied without
+    // focusing it: leaving it would rightly show that problem).
+    await page.$eval('#token', (input) => {
+      input.value = '';
+    });
+    await page.fill('#server-id', 'not-a-uuid');
+    await page.press('#server-id', 'Tab');
+    const note = page.locator('#server-id-error');
+    await note.waitFor({ timeout: 5000 });
+    assert.match(await note.textContent(), /serverId/);
+    assert.equal(await page.getAttribute('#token', 'aria-invalid'), null, 'only the input just left is marked');
+  });
+
   it('works from the keyboard alone: Tab to the server ID, type it, Tab to Disassociate, Enter, SUCCESS', async (t) => {
     const { page } = await openDemo(t);
     /** Presses Tab until the element with `id` has the focus (at most 60 times). */
