@@ -216,19 +216,15 @@ pub fn excerpt(text: &str) -> String {
 /// Masks every occurrence of the call's secrets (a server may echo a request back in an error) with `***`.
 ///
 /// Each secret of 4 bytes or more is looked for as it is, JSON-escaped as the request body writes it
-/// ([`push_json_string`]), and escaped twice (a body printed inside another JSON string). Overlapping matches,
+/// ([`push_json_string`]) and as other encoders write it (`\/` for `/`, `\u00e9` for non-ASCII, Go's
+/// `\u003c` for `<>&`), and escaped twice (a body printed inside another JSON string). Overlapping matches,
 /// of one secret or of several, are masked as one span, so no piece of a secret survives between them.
 pub fn redact(text: &str, secrets: &[&str]) -> String {
     let mut spans: Vec<(usize, usize)> = Vec::new();
     for secret in secrets.iter().filter(|s| s.len() >= 4) {
-        find_spans(text, secret, &mut spans);
-        // Escaping only lengthens text, so an unchanged length means the form is the raw one again.
-        let escaped = json_escaped(secret);
-        if escaped.len() == secret.len() {
-            continue;
+        for form in escaped_forms(secret) {
+            find_spans(text, &form, &mut spans);
         }
-        find_spans(text, &escaped, &mut spans);
-        find_spans(text, &json_escaped(&escaped), &mut spans);
     }
     if spans.is_empty() {
         return text.to_owned();
@@ -255,6 +251,54 @@ pub fn redact(text: &str, secrets: &[&str]) -> String {
             out.push_str(text.get(start..end).unwrap_or_default());
         }
         start = end;
+    }
+    out
+}
+
+/// `secret` as it is, and as JSON encoders write it inside a string: the forms `redact` looks for, each once.
+fn escaped_forms(secret: &str) -> Vec<String> {
+    let ours = json_escaped(secret);
+    let with_slashes = ours.replace('/', "\\/");
+    let candidates = [
+        secret.to_owned(),
+        json_escaped(&ours),
+        escape_non_ascii(&ours, LOWER_HEX),
+        escape_non_ascii(&ours, UPPER_HEX),
+        escape_non_ascii(&with_slashes, LOWER_HEX),
+        ours.replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026"),
+        ours,
+        with_slashes,
+    ];
+    let mut forms: Vec<String> = Vec::with_capacity(candidates.len());
+    for form in candidates {
+        if !forms.contains(&form) {
+            forms.push(form);
+        }
+    }
+    forms
+}
+
+const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
+const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// `\uXXXX` (in `hex` digits, surrogate pairs beyond the BMP) for every non-ASCII character, as Python's
+/// `json.dumps` and PHP's `json_encode` (lowercase) or some Java encoders (uppercase) write them.
+fn escape_non_ascii(text: &str, hex: &[u8; 16]) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+            continue;
+        }
+        let mut units = [0u16; 2];
+        for unit in c.encode_utf16(&mut units) {
+            out.push_str("\\u");
+            for shift in [12, 8, 4, 0] {
+                out.push(char::from(hex[usize::from((*unit >> shift) & 0xf)]));
+            }
+        }
     }
     out
 }
@@ -526,6 +570,34 @@ mod tests {
         assert_eq!(redact(text, &[PEM_KEY, PASSWORD, "canary-token-123"]), text);
         assert_eq!(redact(text, &[]), text);
         assert_eq!(redact("", &[PASSWORD]), "");
+    }
+
+    #[test]
+    fn a_secret_echoed_by_other_json_encoders_is_masked_too() {
+        let secret = "p\u{e4}ssw\u{f6}rd/\u{20ac}<&>\u{1f511}";
+        for (encoder, echoed) in [
+            ("PHP", r"p\u00e4ssw\u00f6rd\/\u20ac<&>\ud83d\udd11"),
+            ("Python", r"p\u00e4ssw\u00f6rd/\u20ac<&>\ud83d\udd11"),
+            (
+                "Java, uppercase hex",
+                r"p\u00E4ssw\u00F6rd/\u20AC<&>\uD83D\uDD11",
+            ),
+            (
+                "Go",
+                "p\u{e4}ssw\u{f6}rd/\u{20ac}\\u003c\\u0026\\u003e\u{1f511}",
+            ),
+            (
+                "with slashes only",
+                "p\u{e4}ssw\u{f6}rd\\/\u{20ac}<&>\u{1f511}",
+            ),
+        ] {
+            let text = ["{\"error_msg\":\"bad password ", echoed, "\"}"].concat();
+            assert_eq!(
+                redact(&text, &[secret]),
+                "{\"error_msg\":\"bad password ***\"}",
+                "{encoder}"
+            );
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::model::{
     KeypairTask, StringOrNumber, TaskEntry, TaskEntryResponse, TaskList, TaskListResponse,
     TaskResponse,
 };
-use crate::response::{api_failure, parse_success, HttpResponse, Json};
+use crate::response::{api_failure, excerpt, parse_success, redact, HttpResponse, Json};
 
 /// Where a task is, judged from its raw status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,14 +117,17 @@ pub fn delete_result<J: Json>(response: HttpResponse, secrets: &[&str]) -> Resul
 }
 
 /// The failure a wait ends with when the task failed; `details` is the task's entry in the failed-tasks
-/// list, when it could be read.
-pub fn task_failed(task: KeypairTask, details: Option<&TaskEntry>) -> Failure {
-    let error_code = details
-        .and_then(|d| d.task_error_code.clone())
-        .filter(|c| !c.is_empty());
-    let error_message = details
-        .and_then(|d| d.task_error_message.clone())
-        .filter(|m| !m.is_empty());
+/// list, when it could be read. Its error text is the service's: cut to an excerpt, with the call's
+/// `secrets` masked (the task of a password unbind is where a server would echo one).
+pub fn task_failed(task: KeypairTask, details: Option<&TaskEntry>, secrets: &[&str]) -> Failure {
+    let text = |value: &Option<String>| {
+        value
+            .as_deref()
+            .filter(|v| !v.is_empty())
+            .map(|v| excerpt(&redact(v, secrets)))
+    };
+    let error_code = details.and_then(|d| text(&d.task_error_code));
+    let error_message = details.and_then(|d| text(&d.task_error_message));
     let mut message = format!(
         "task {} of server {} ended {}",
         task.task_id, task.server_id, task.status
@@ -391,7 +394,7 @@ mod tests {
             task_error_code: Some("KPS.0003".into()),
             task_error_message: Some("plug-in not responding".into()),
         };
-        let failure = task_failed(task("FAILED_UNBIND"), Some(&entry));
+        let failure = task_failed(task("FAILED_UNBIND"), Some(&entry), &[]);
         assert_eq!(
             (failure.kind, failure.code.as_str()),
             (ErrorKind::TaskFailed, "TASK_FAILED")
@@ -403,8 +406,41 @@ mod tests {
         let details = failure.task.unwrap();
         assert_eq!(details.error_code.as_deref(), Some("KPS.0003"));
         assert_eq!(details.task, task("FAILED_UNBIND"));
-        let bare = task_failed(task("FAILED_UNBIND"), None);
+        let bare = task_failed(task("FAILED_UNBIND"), None, &[]);
         assert_eq!(bare.message, "task t-1 of server s-1 ended FAILED_UNBIND");
+    }
+
+    #[test]
+    fn a_failed_task_s_error_text_is_cut_short_and_never_shows_the_call_s_secrets() {
+        let entry = TaskEntry {
+            task_id: "t-1".into(),
+            operate_type: "UNBIND".into(),
+            task_time: 0.0,
+            server_name: String::new(),
+            server_id: "s-1".into(),
+            keypair_name: String::new(),
+            task_error_code: Some("KPS.0003".into()),
+            task_error_message: Some(format!("bad password Pa55-word! {}", "x".repeat(5000))),
+        };
+        let failure = task_failed(task("FAILED_UNBIND"), Some(&entry), &["Pa55-word!"]);
+        assert!(
+            !failure.message.contains("Pa55-word!"),
+            "{}",
+            failure.message
+        );
+        assert!(
+            failure.message.contains("bad password ***"),
+            "{}",
+            failure.message
+        );
+        assert!(
+            failure.message.len() < 600,
+            "{} bytes",
+            failure.message.len()
+        );
+        let details = failure.task.unwrap();
+        let message = details.error_message.unwrap();
+        assert!(!message.contains("Pa55-word!") && message.len() < 600);
     }
 
     #[test]

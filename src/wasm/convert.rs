@@ -46,7 +46,8 @@ extern "C" {
 const REVOKED: &str = "a revoked Proxy (its properties cannot be read)";
 const UNREADABLE_PROTOTYPE: &str =
     "an object whose prototype cannot be read (a Proxy getPrototypeOf trap threw)";
-const UNLISTABLE: &str = "an object whose properties cannot be listed (a Proxy ownKeys trap threw)";
+const UNLISTABLE: &str =
+    "an object whose properties cannot be listed (a Proxy trap threw while they were listed)";
 const UNREADABLE_PROPERTY: &str = "a property that throws when read";
 const NOT_UNICODE: &str = "a string that is not valid Unicode (it has an unpaired surrogate)";
 
@@ -221,9 +222,9 @@ fn prototype(value: &JsValue) -> Result<Prototype, JsValue> {
 }
 
 /// Whether an object that is *not* plain is taken as an AbortSignal: one of this realm's
-/// (`instanceof AbortSignal`), or one whose `aborted` is a boolean and `addEventListener` a function (a
-/// polyfill's, another realm's). A plain object with those two properties is not a signal: [`convert`] walks
-/// plain objects as options before it asks (and `fetch` would refuse one).
+/// (`instanceof AbortSignal`), or one whose `aborted` is a boolean and `addEventListener` and
+/// `removeEventListener` are functions (a polyfill's, another realm's). A plain object with those properties
+/// is not a signal: [`convert`] walks plain objects as options before it asks (and `fetch` would refuse one).
 fn is_abort_signal(value: &JsValue) -> bool {
     // Reflect.get throws on a primitive, and a thrown TypeError (with its stack) costs more than the rest
     // of a call: look only at objects.
@@ -234,7 +235,8 @@ fn is_abort_signal(value: &JsValue) -> bool {
     if value.is_instance_of::<AbortSignal>() {
         return true;
     }
-    let aborted = Reflect::get(value, &JsValue::from_str("aborted")).ok();
-    let listen = Reflect::get(value, &JsValue::from_str("addEventListener")).ok();
-    aborted.is_some_and(|a| a.as_bool().is_some()) && listen.is_some_and(|l| l.is_function())
+    let read = |key: &str| Reflect::get(value, &JsValue::from_str(key)).ok();
+    read("aborted").is_some_and(|a| a.as_bool().is_some())
+        && read("addEventListener").is_some_and(|f| f.is_function())
+        && read("removeEventListener").is_some_and(|f| f.is_function())
 }

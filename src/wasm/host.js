@@ -15,6 +15,9 @@ const BODY_CUT = 4;
 const REDIRECTED = 5;
 const SIGNAL_UNUSABLE = 6;
 
+// The statuses that send a client elsewhere (not 300, 304 or 305, which are not redirects to follow).
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
 /** The outcome of one exchange, read by the Rust side through its getters. */
 class Exchange {
   constructor(failure, detail) {
@@ -41,7 +44,13 @@ export async function exchange(url, method, headerLines, body, timeoutMs, signal
   let timer;
   let unwatch;
   try {
-    if (signal !== undefined && signal.aborted) return new Exchange(ABORTED);
+    if (signal !== undefined) {
+      try {
+        if (signal.aborted) return new Exchange(ABORTED);
+      } catch (error) {
+        return new Exchange(SIGNAL_UNUSABLE, describe(error));
+      }
+    }
     const headers = {};
     const lines = headerLines.split('\n');
     for (let i = 0; i + 1 < lines.length; i += 2) headers[lines[i]] = lines[i + 1];
@@ -70,7 +79,7 @@ export async function exchange(url, method, headerLines, body, timeoutMs, signal
     const result = new Exchange(0);
     result.status = response.status;
     result.requestId = response.headers.get('x-request-id') ?? undefined;
-    if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+    if (response.type === 'opaqueredirect' || REDIRECT_STATUSES.has(response.status)) {
       result.failure = REDIRECTED;
       discard(response);
       return result;
@@ -142,9 +151,12 @@ async function readBody(response, maxBytes, result) {
 /** Cancels a body that will not be read (its rejection is of no interest, but must be handled). */
 function discard(response) {
   try {
-    response.body?.cancel?.()?.catch?.(() => {});
+    const { body } = response;
+    if (typeof body?.cancel === 'function') body.cancel()?.catch?.(() => {});
+    // A fetch polyfill's Node stream (node-fetch 2).
+    else body?.destroy?.();
   } catch {
-    // A polyfill's body that cannot be cancelled: it is dropped all the same.
+    // A body that cannot be cancelled: it is dropped all the same.
   }
 }
 
@@ -173,7 +185,13 @@ function watch(signal, onAbort) {
     const callbacks = new Set();
     const listener = () => {
       watchers.delete(signal);
-      for (const callback of callbacks) callback();
+      for (const callback of callbacks) {
+        try {
+          callback();
+        } catch {
+          // Each call stops on its own: one failing must not keep the others running.
+        }
+      }
     };
     watcher = { callbacks, listener };
     signal.addEventListener('abort', listener, { once: true });
@@ -185,14 +203,18 @@ function watch(signal, onAbort) {
     callbacks.delete(onAbort);
     if (callbacks.size === 0 && watchers.get(signal) === watcher) {
       watchers.delete(signal);
-      signal.removeEventListener('abort', listener);
+      try {
+        signal.removeEventListener('abort', listener);
+      } catch {
+        // A look-alike signal that cannot remove listeners: the listener stays, and finds no callbacks.
+      }
     }
   };
 }
 
 /**
  * Resolves `true` after `ms` milliseconds, `false` as soon as `signal` (or `undefined`) aborts, and `null`
- * when the signal cannot be watched (its `addEventListener` threw). Never rejects.
+ * when the signal cannot be read or watched (its `aborted` or `addEventListener` threw). Never rejects.
  */
 export function sleep(ms, signal) {
   return new Promise((resolve) => {
@@ -203,8 +225,8 @@ export function sleep(ms, signal) {
       }
       let unwatch;
       const timer = setTimeout(() => {
-        if (unwatch !== undefined) unwatch();
         resolve(true);
+        if (unwatch !== undefined) unwatch();
       }, ms);
       if (signal !== undefined) {
         try {

@@ -72,6 +72,13 @@ pub async fn disassociate_keypair_and_wait(options: JsValue) -> Result<JsValue, 
     let task_id = disassociate(&validated.disassociate, signal.as_ref())
         .await
         .map_err(to_js)?;
+    let auth_key = validated
+        .disassociate
+        .request
+        .server
+        .auth
+        .as_ref()
+        .map(|auth| auth.key.expose());
     let query = TaskQueryOptions {
         project_id: validated.disassociate.project_id.clone(),
         task_id,
@@ -82,6 +89,7 @@ pub async fn disassociate_keypair_and_wait(options: JsValue) -> Result<JsValue, 
         &validated.wait,
         signal.as_ref(),
         options.on_progress,
+        auth_key,
     )
     .await
 }
@@ -131,6 +139,7 @@ pub async fn wait_for_keypair_task(options: JsValue) -> Result<JsValue, JsValue>
         &wait,
         options.signal.as_ref(),
         options.on_progress,
+        None,
     )
     .await
 }
@@ -270,15 +279,17 @@ fn task_operation(query: &TaskQueryOptions) -> Operation<'static> {
 }
 
 /// The wait loop: the pure [`Waiter`] decides, this runs the polls, the sleeps and `onProgress`. An
-/// exception thrown by `onProgress` ends the wait and is rethrown as it is.
+/// exception thrown by `onProgress` ends the wait and is rethrown as it is. `auth_key` is the password or
+/// private key of the unbind being followed, if the caller has it: masked like the credentials.
 async fn wait_for_task(
     query: &TaskQueryOptions,
     wait: &WaitSettings,
     signal: Option<&AbortSignal>,
     on_progress: Option<Function>,
+    auth_key: Option<&str>,
 ) -> Result<JsValue, JsValue> {
     let client = &query.client;
-    let secrets = secrets(&client.credentials, None);
+    let secrets = secrets(&client.credentials, auth_key);
     let mut waiter = Waiter::new(
         &query.task_id,
         wait.interval_ms,
@@ -315,7 +326,7 @@ async fn wait_for_task(
             Step::Succeeded(task) => return Ok(json::to_js(&task)),
             Step::Failed(task) => {
                 return Err(to_js(
-                    failed_task(client, &query.project_id, task, signal).await,
+                    failed_task(client, &query.project_id, task, signal, &secrets).await,
                 ))
             }
             Step::Stop(failure) => return Err(to_js(failure)),
@@ -330,6 +341,7 @@ async fn failed_task(
     project_id: &str,
     task: KeypairTask,
     signal: Option<&AbortSignal>,
+    secrets: &[&str],
 ) -> Failure {
     let list = fetch_task_list(client, project_id, "failed-tasks", None, None, signal).await;
     let entry = list.ok().and_then(|list| {
@@ -337,7 +349,7 @@ async fn failed_task(
             .into_iter()
             .find(|entry| entry.task_id == task.task_id)
     });
-    task_failed(task, entry.as_ref())
+    task_failed(task, entry.as_ref(), secrets)
 }
 
 async fn send(

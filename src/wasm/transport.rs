@@ -58,11 +58,11 @@ pub fn aborted() -> Failure {
     Failure::local(ErrorKind::Abort, "the call was aborted by its signal")
 }
 
-/// The failure for a signal whose `addEventListener` throws.
+/// The failure for a signal whose `aborted` or `addEventListener` throws.
 pub fn signal_unusable() -> Failure {
     Failure::invalid(
         "signal",
-        "signal cannot be listened to (its addEventListener threw): pass an AbortSignal",
+        "signal cannot be read or listened to (its aborted or addEventListener threw): pass an AbortSignal",
     )
 }
 

@@ -210,3 +210,25 @@ async fn a_getter_on_signal_runs_once_so_the_signal_checked_is_the_signal_used()
         Some(1.0)
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_signal_that_cannot_be_read_or_unwatched_is_a_validation_error_not_a_crash() {
+    for (case, body) in [
+        // Passes `instanceof AbortSignal`, but reading `aborted` throws: it is no real signal.
+        (
+            "an object made from AbortSignal.prototype",
+            "base.signal = Object.create(AbortSignal.prototype); return base;",
+        ),
+        // A look-alike without removeEventListener: its listener could never be removed.
+        (
+            "no removeEventListener",
+            "base.signal = new (class { aborted = false; addEventListener() {} })(); return base;",
+        ),
+    ] {
+        let error = call(build(body)).await.expect_err(case);
+        assert_validation_error(&error, case, "signal", "AbortSignal");
+    }
+    call(options(BENCH_SERVER, json!({})))
+        .await
+        .expect("a call afterwards");
+}

@@ -324,7 +324,8 @@ async fn aborting_during_the_call_rejects_promptly_whatever_the_reason() {
 async fn one_signal_shared_by_many_calls_aborts_them_all_and_stays_usable_until_then() {
     let controller = abort_controller();
     let signal = controller.signal();
-    // Twenty calls that complete: the signal's listener must not pile up (Node warns from the eleventh).
+    // Twenty calls that complete, all watching the one signal while they run (host.js gives the signal one
+    // listener for all of them: Node warns from the eleventh listener on a signal).
     let promises = js_sys::Array::new();
     for _ in 0..20 {
         let future = call(options_with_signal(
