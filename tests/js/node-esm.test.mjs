@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readFileSync } from 'node:fs';
+import { getEventListeners } from 'node:events';
 import * as kps from 'kps-wasm';
 import { PKG, crateVersion } from './package-paths.mjs';
 
@@ -87,4 +88,28 @@ test('a validation error names the field and suggests the intended key', async (
   assert.equal(error.code, 'INVALID_ARGUMENT');
   assert.equal(error.field, 'serverID');
   assert.match(error.message, /serverId/);
+});
+
+test('calls sharing one signal put one abort listener on it, and none is left once they settle', async () => {
+  const { EMULATOR, PROJECT, TOKEN, BENCH_SERVER } = await import('./emulator.mjs');
+  const controller = new AbortController();
+  // Answered after 300 ms, so that all 25 are in flight when the listeners are counted.
+  const endpoint = `${EMULATOR}/__emulator/fault/delay=300`;
+  const options = { endpoint, token: TOKEN, projectId: PROJECT, serverId: BENCH_SERVER };
+  const warnings = [];
+  const onWarning = (warning) => warnings.push(warning.name);
+  process.on('warning', onWarning);
+  try {
+    const calls = Array.from({ length: 25 }, () => kps.disassociateKeypair({ ...options, signal: controller.signal }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(getEventListeners(controller.signal, 'abort').length, 1, 'one listener while 25 calls run');
+    const taskIds = await Promise.all(calls);
+    assert.equal(new Set(taskIds).size, 25);
+    assert.equal(getEventListeners(controller.signal, 'abort').length, 0, 'no listener once they settled');
+    // Warnings are emitted on the next tick.
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(warnings, []);
+  } finally {
+    process.off('warning', onWarning);
+  }
 });
