@@ -382,9 +382,9 @@ mod tests {
         assert_eq!(failure.code, "KPS.0005");
     }
 
-    #[test]
-    fn a_failed_task_carries_the_task_and_its_error_details() {
-        let entry = TaskEntry {
+    /// Task t-1's entry in the failed-tasks list, with error code KPS.0003 and `message`.
+    fn failed_entry(message: String) -> TaskEntry {
+        TaskEntry {
             task_id: "t-1".into(),
             operate_type: "UNBIND".into(),
             task_time: 0.0,
@@ -392,8 +392,13 @@ mod tests {
             server_id: "s-1".into(),
             keypair_name: String::new(),
             task_error_code: Some("KPS.0003".into()),
-            task_error_message: Some("plug-in not responding".into()),
-        };
+            task_error_message: Some(message),
+        }
+    }
+
+    #[test]
+    fn a_failed_task_carries_the_task_and_its_error_details() {
+        let entry = failed_entry("plug-in not responding".into());
         let failure = task_failed(task("FAILED_UNBIND"), Some(&entry), &[]);
         assert_eq!(
             (failure.kind, failure.code.as_str()),
@@ -412,16 +417,7 @@ mod tests {
 
     #[test]
     fn a_failed_task_s_error_text_is_cut_short_and_never_shows_the_call_s_secrets() {
-        let entry = TaskEntry {
-            task_id: "t-1".into(),
-            operate_type: "UNBIND".into(),
-            task_time: 0.0,
-            server_name: String::new(),
-            server_id: "s-1".into(),
-            keypair_name: String::new(),
-            task_error_code: Some("KPS.0003".into()),
-            task_error_message: Some(format!("bad password Pa55-word! {}", "x".repeat(5000))),
-        };
+        let entry = failed_entry(format!("bad password Pa55-word! {}", "x".repeat(5000)));
         let failure = task_failed(task("FAILED_UNBIND"), Some(&entry), &["Pa55-word!"]);
         assert!(
             !failure.message.contains("Pa55-word!"),
