@@ -173,7 +173,7 @@ mod tests {
     use crate::signing::parse_sdk_date;
     use serde_json::Value;
 
-    const VECTORS: &str = include_str!("../../shared/reference/aksk-signing-vectors.json");
+    const VECTORS: &str = include_str!("../tests/fixtures/aksk-signing-vectors.json");
 
     fn string(s: &str) -> Input {
         Input::String(s.to_owned())

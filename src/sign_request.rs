@@ -668,7 +668,7 @@ mod tests {
     use crate::signing::parse_sdk_date;
     use serde_json::Value;
 
-    const VECTORS: &str = include_str!("../../shared/reference/aksk-signing-vectors.json");
+    const VECTORS: &str = include_str!("../tests/fixtures/aksk-signing-vectors.json");
     const AK: &str = "HPUAL7MDDNZ3EXAMPLE1";
     const SK: &str = "qLZBJ9k7Xh2mEXAMPLEsecretKEYqLZBJ9k7Xh2m";
     const PROJECT: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";

@@ -1,7 +1,8 @@
 //! The signer against vectors computed by the official SDKs: these, not the shared code, prove it right.
 //!
-//! `reference/aksk-signing-vectors.json` was computed with the official Python signer (huaweicloudsdkcore); the
-//! Go vectors are the expected values of huaweicloud-sdk-go-v3's own `core/auth/signer/signer_test.go`.
+//! `tests/fixtures/aksk-signing-vectors.json` (copied from the project's reference material: see
+//! `tests/fixtures/README.md`) was computed with the official Python signer (huaweicloudsdkcore); the Go
+//! vectors are the expected values of huaweicloud-sdk-go-v3's own `core/auth/signer/signer_test.go`.
 #![cfg(not(target_arch = "wasm32"))]
 
 use kps_wasm::secret::Secret;
@@ -10,7 +11,7 @@ use serde_json::Value;
 
 const VECTORS_PATH: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/reference/aksk-signing-vectors.json"
+    "/tests/fixtures/aksk-signing-vectors.json"
 );
 
 fn text<'a>(value: &'a Value, name: &str, field: &str) -> &'a str {

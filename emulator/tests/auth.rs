@@ -47,7 +47,7 @@ struct Vector {
 
 fn reference_vectors() -> Vec<Vector> {
     let file: Value = serde_json::from_str(include_str!(
-        "../../../shared/reference/aksk-signing-vectors.json"
+        "../../tests/fixtures/aksk-signing-vectors.json"
     ))
     .expect("vectors are JSON");
     file["vectors"]

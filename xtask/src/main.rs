@@ -13,6 +13,7 @@ mod build;
 mod demo;
 mod emulator;
 mod process;
+mod self_contained;
 mod setup;
 mod test;
 

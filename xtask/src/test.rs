@@ -16,6 +16,10 @@ struct Suite {
 
 const SUITES: &[Suite] = &[
     Suite {
+        name: "repository self-contained (no tracked file names a path outside it)",
+        run: |_| crate::self_contained::check(),
+    },
+    Suite {
         name: "format and lints (cargo fmt, clippy native and wasm32)",
         run: lints,
     },
