@@ -188,7 +188,7 @@ export type ValidatedOperation =
  */
 export function validateOptions(operation: ValidatedOperation, options: unknown): KpsError | undefined;
 
-/** The version of kps-wasm, from the Rust crate it is built from (e.g. "0.1.0"). */
+/** The version of kps-wasm, from the Rust crate it is built from (e.g. "0.2.0"). */
 export function version(): string;
 
 /**
@@ -208,7 +208,8 @@ export type KpsErrorName =
   | 'KpsNetworkError'
   | 'KpsTimeoutError'
   | 'KpsAbortError'
-  | 'KpsTaskFailedError';
+  | 'KpsTaskFailedError'
+  | 'KpsLoadError';
 
 /**
  * Every failure of kps-wasm is a KpsError. `instanceof KpsError` and `isKpsError()` hold across copies of
@@ -220,7 +221,8 @@ export class KpsError extends Error {
   /**
    * API errors: `error_code` from the response body (`'KPS.0002'`, `'APIGW.0301'`), else `'HTTP_<status>'`.
    * Local errors: `'INVALID_ARGUMENT'`, `'INVALID_RESPONSE'`, `'NETWORK_ERROR'`, `'TIMEOUT'`, `'ABORTED'`,
-   * `'TASK_FAILED'`.
+   * `'TASK_FAILED'`, and `'WASM_LOAD_FAILED'` (a `KpsLoadError`: the WebAssembly module could not be loaded;
+   * the message says from where and what to do).
    */
   readonly code: string;
   /**
@@ -238,6 +240,8 @@ export class KpsError extends Error {
   readonly taskErrorCode?: string;
   /** `KpsTaskFailedError`: `task_error_msg` from the failed-tasks list, when it has the task. */
   readonly taskErrorMessage?: string;
+  /** What the runtime reported, when the failure came from it (a `KpsLoadError`'s fetch or compile error). */
+  readonly cause?: unknown;
   toJSON(): {
     name: KpsErrorName;
     code: string;

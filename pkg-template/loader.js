@@ -25,11 +25,44 @@ export function instantiateSync(bytesOrModule) {
   attach(new WebAssembly.Instance(module, { [GLUE_MODULE]: glue }));
 }
 
+const WHAT_TO_DO =
+  'If your bundler or server moved kps_wasm_bg.wasm, serve it next to the entry module or call ' +
+  '`await init(urlOfTheWasmFile)` first (README: "Browsers without a bundler").';
+
+/**
+ * The KpsError (`KpsLoadError`, code `WASM_LOAD_FAILED`) for a module that could not be loaded: where from
+ * (`where`, when known), why (`cause`, also kept as `error.cause`), and what to do. `status` is the HTTP
+ * status of the answer that refused the file, 0 when there was none.
+ */
+export function loadFailure(where, cause, status = 0) {
+  const reason = cause && cause.message ? cause.message : String(cause);
+  const from = where ? ` from ${where}` : '';
+  return new glue.KpsError(
+    'KpsLoadError',
+    'WASM_LOAD_FAILED',
+    `kps-wasm: the WebAssembly module is not loaded: could not load it${from} (${reason}). ${WHAT_TO_DO}`,
+    { status, cause },
+  );
+}
+
 /**
  * Asynchronous instantiation from a URL (string or URL), a Response (or a promise of one), bytes or a
- * compiled WebAssembly.Module. Streams the compilation when the server sends application/wasm.
+ * compiled WebAssembly.Module. Streams the compilation when the server sends application/wasm. Rejects with
+ * a KpsError of code `WASM_LOAD_FAILED` (see {@link loadFailure}).
  */
 export async function instantiateAsync(source) {
+  let where = typeof source === 'string' || source instanceof URL ? String(source) : '';
+  try {
+    await instantiateFrom(source, (url) => {
+      where = url;
+    });
+  } catch (cause) {
+    if (glue.isKpsError(cause)) throw cause;
+    throw loadFailure(where, cause);
+  }
+}
+
+async function instantiateFrom(source, describe) {
   const imports = { [GLUE_MODULE]: glue };
   let input = await source;
   if (typeof input === 'string' || input instanceof URL) {
@@ -40,8 +73,9 @@ export async function instantiateAsync(source) {
     return;
   }
   if (typeof Response === 'function' && input instanceof Response) {
+    if (input.url) describe(input.url);
     if (!input.ok) {
-      throw new Error(`kps-wasm: could not load the WebAssembly module from ${input.url}: HTTP ${input.status}`);
+      throw loadFailure(input.url, new Error(`HTTP ${input.status}`), input.status);
     }
     const streamable =
       typeof WebAssembly.instantiateStreaming === 'function' &&
@@ -61,12 +95,13 @@ export async function instantiateAsync(source) {
  * before a successful init() fails with that reason rather than "cannot read properties of undefined".
  */
 export function markUnavailable(cause) {
-  const reason = cause && cause.message ? cause.message : String(cause);
+  const failure = glue.isKpsError(cause) ? cause : loadFailure('', cause);
+  // A fresh error per call (its own stack), with the load failure's message, status and cause.
   const explain = () => {
-    throw new Error(
-      `kps-wasm: the WebAssembly module is not loaded (${reason}). ` +
-        'If your bundler or server moved kps_wasm_bg.wasm, call `await init(urlOfTheWasmFile)` first.',
-    );
+    throw new glue.KpsError(failure.name, failure.code, failure.message, {
+      status: failure.status,
+      cause: failure.cause,
+    });
   };
   glue.__wbg_set_wasm(new Proxy({}, { get: explain }));
 }

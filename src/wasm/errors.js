@@ -17,6 +17,10 @@ export class KpsError extends Error {
     if (details && details.task !== undefined) this.task = details.task;
     if (details && details.taskErrorCode !== undefined) this.taskErrorCode = details.taskErrorCode;
     if (details && details.taskErrorMessage !== undefined) this.taskErrorMessage = details.taskErrorMessage;
+    // What the runtime said (a load failure's, a network error's): not enumerable, as Error's own `cause`.
+    if (details && details.cause !== undefined) {
+      Object.defineProperty(this, 'cause', { value: details.cause, writable: true, configurable: true });
+    }
   }
 
   // `e instanceof KpsError` holds for errors from any copy of the package.

@@ -32,7 +32,7 @@ use web_sys::AbortSignal;
 ///
 /// ```js
 /// import { version } from 'kps-wasm';
-/// console.log(version()); // "0.1.0"
+/// console.log(version()); // "0.2.0"
 /// ```
 #[wasm_bindgen]
 pub fn version() -> String {

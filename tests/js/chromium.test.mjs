@@ -71,8 +71,44 @@ test('a module Web Worker imports the package and calls the wasm', async () => {
 
 test('when the .wasm is not where the entry expects it, a call explains and init(url) recovers', async () => {
   const { data } = await open('/pages/custom-location.html');
-  assert.match(data.before, /kps-wasm: the WebAssembly module is not loaded .*HTTP 404.*init\(/);
+  const before = JSON.parse(data.before);
+  assert.deepEqual(
+    [before.kps, before.name, before.code, before.status],
+    [true, 'KpsLoadError', 'WASM_LOAD_FAILED', 404],
+  );
+  assert.match(before.message, /the WebAssembly module is not loaded.*\/moved\/kps_wasm_bg\.wasm.*HTTP 404.*init\(/);
+  const wrong = JSON.parse(data.wrongInit);
+  assert.deepEqual(
+    [wrong.kps, wrong.name, wrong.code, wrong.status],
+    [true, 'KpsLoadError', 'WASM_LOAD_FAILED', 404],
+  );
+  assert.match(wrong.message, /could not load it from http:\/\/127\.0\.0\.1:\d+\/nowhere\/kps_wasm_bg\.wasm \(HTTP 404\)/);
+  assert.equal(wrong.cause, 'Error: HTTP 404');
   assert.equal(data.version, crateVersion());
+});
+
+test('the console recipe: a page of another origin imports the served package and calls the emulator', async () => {
+  const emulator = process.env.KPS_EMULATOR_URL;
+  assert.ok(emulator, 'KPS_EMULATOR_URL names the emulator that serves /pkg/');
+  const page = await browser.newPage();
+  const problems = recordPageProblems(page);
+  try {
+    await page.goto(server.url + '/pages/blank.html');
+    const result = await page.evaluate(async (origin) => {
+      const kps = await import(`${origin}/pkg/index.js`);
+      const list = await kps.listRunningTasks({
+        endpoint: origin,
+        token: 'emulator-token',
+        projectId: '0a1b2c3d4e5f60718293a4b5c6d7e8f9',
+      });
+      return { version: kps.version(), total: typeof list.total, tasks: Array.isArray(list.tasks) };
+    }, emulator);
+    assert.notEqual(new URL(emulator).origin, new URL(server.url).origin, 'two origins');
+    assert.deepEqual(result, { version: crateVersion(), total: 'number', tasks: true });
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
 });
 
 test('a Vite production build bundles the package, emits the wasm and runs it with no init call', async () => {

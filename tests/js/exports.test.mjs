@@ -36,3 +36,17 @@ test('every file package.json lists is in pkg/, the npm README included', () => 
   }
   assert.match(readFileSync(join(PKG, 'README.md'), 'utf8'), /^# kps-wasm/);
 });
+
+test('the package explains itself: repository, home page, bugs, both licences and a changelog', () => {
+  const manifest = JSON.parse(readFileSync(join(PKG, 'package.json'), 'utf8'));
+  assert.equal(manifest.repository.url, 'git+https://github.com/kps-wasm/kps-wasm.git');
+  assert.match(manifest.homepage, /^https:\/\/github\.com\/kps-wasm\/kps-wasm/);
+  assert.match(manifest.bugs.url, /\/issues$/);
+  assert.equal(manifest.license, 'MIT OR Apache-2.0');
+  assert.match(readFileSync(join(PKG, 'LICENSE-MIT'), 'utf8'), /^MIT License/);
+  assert.match(readFileSync(join(PKG, 'LICENSE-APACHE'), 'utf8'), /Apache License\s+Version 2\.0/);
+  const changelog = readFileSync(join(PKG, 'CHANGELOG.md'), 'utf8');
+  assert.ok(changelog.includes(`## ${manifest.version}`), `CHANGELOG.md has a ${manifest.version} section`);
+  const readme = readFileSync(join(PKG, 'README.md'), 'utf8');
+  assert.match(readme, /https:\/\/github\.com\/kps-wasm\/kps-wasm\/tree\/main\/emulator/);
+});

@@ -113,3 +113,18 @@ test('calls sharing one signal put one abort listener on it, and none is left on
     process.off('warning', onWarning);
   }
 });
+
+test('an install without its .wasm fails at import with a KpsLoadError that names the file', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'kps-wasm-no-wasm-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await cp(PKG, dir, { recursive: true });
+  await rm(join(dir, 'kps_wasm_bg.wasm'));
+  const error = await import(pathToFileURL(join(dir, 'node.mjs')).href).then(
+    () => assert.fail('the import should fail'),
+    (e) => e,
+  );
+  assert.ok(kps.isKpsError(error), `a KpsError: ${error}`);
+  assert.deepEqual([error.name, error.code, error.status], ['KpsLoadError', 'WASM_LOAD_FAILED', 0]);
+  assert.ok(error.message.includes(pathToFileURL(join(dir, 'kps_wasm_bg.wasm')).href), error.message);
+  assert.equal(error.cause.code, 'ENOENT');
+});

@@ -77,6 +77,9 @@ pub fn run(tools: &Tools) -> Result {
     copy_tree(&glue_dir.join("snippets"), &pkg.join("snippets"))?;
     copy_template(&root.join("pkg-template"), &pkg)?;
     write_npm_readme(&root, &pkg)?;
+    for shipped in SHIPPED_FROM_ROOT {
+        fs::copy(root.join(shipped), pkg.join(shipped))?;
+    }
 
     fs::write(root.join(STAMP), inputs)?;
     report_sizes(&pkg)?;
@@ -104,6 +107,9 @@ fn check_glue_contract(glue_dir: &Path) -> Result {
     }
     Ok(())
 }
+
+/// Repository files the npm package ships as they are.
+const SHIPPED_FROM_ROOT: [&str; 3] = ["CHANGELOG.md", "LICENSE-MIT", "LICENSE-APACHE"];
 
 fn copy_template(template: &Path, pkg: &Path) -> Result {
     for entry in fs::read_dir(template)? {
@@ -137,8 +143,11 @@ fn write_npm_readme(root: &Path, pkg: &Path) -> Result {
     };
     let mut text = readme[..end].trim_end().to_owned();
     text.push_str(
-        "\n\n## More\n\nThe source, the local KPS emulator, the demo page, the tests and the benchmark are in \
-         the kps-wasm repository.\n",
+        "\n\n## More\n\nThe source, the demo page, the tests and the benchmark are in the kps-wasm repository \
+         (<https://github.com/kps-wasm/kps-wasm>), with a local KPS emulator that answers every call of this \
+         package offline, misbehaves on demand and serves the demo \
+         (<https://github.com/kps-wasm/kps-wasm/tree/main/emulator>). Changes: CHANGELOG.md. Licence: MIT or \
+         Apache-2.0, at your option.\n",
     );
     fs::write(pkg.join("README.md"), text)?;
     Ok(())
@@ -177,6 +186,7 @@ fn describe_inputs(root: &Path) -> Result<String> {
         root.join("Cargo.toml"),
         root.join("README.md"),
     ];
+    files.extend(SHIPPED_FROM_ROOT.iter().map(|name| root.join(name)));
     for entry in fs::read_dir(root.join("pkg-template"))? {
         files.push(entry?.path());
     }
