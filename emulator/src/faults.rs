@@ -24,6 +24,17 @@
 //! then the connection closes), `huge` (a valid 20 MiB JSON body with a `task_id`) and `redirect` (307 to
 //! [`REDIRECT_TARGET`], which answers every method with a task ID: a client that follows it succeeds).
 //!
+//! Two body kinds play a server that echoes what it receives (a misconfigured gateway, a debug proxy, a hostile
+//! endpoint), so a client's secret masking is tested for real. Both put the request's credential (its
+//! `X-Auth-Token`, else its `Authorization` value) in `X-Request-Id`, and one body holds every member of every
+//! KPS answer (task, task list, error), so each operation reads its own part:
+//! - `echo`: identifiers are valid (a fresh `task_id`, a UUID `server_id`, `task_status` `RUNNING_UNBIND`, the
+//!   status's `error_code` on an error status), and every text member (`error_msg`, a listed task's
+//!   `operate_type`, `server_name`, `keypair_name`, `task_error_code`, `task_error_msg`) is
+//!   `echo: <credential> <X-Security-Token> <request body>`;
+//! - `echo-ids`: the identifiers themselves (`task_id`, `server_id`, `task_status`, `error_code`, a listed
+//!   task's ids) are the credential.
+//!
 //! Without `body`, the status picks it: 2xx → `{"task_id":"<fresh id>"}`; 429 → `APIGW.0308` with
 //! `Retry-After: 1`; 500 and 503 → `KPS.0003`; 502 and 504 → HTML; 400, 401, 403, 404, 413 → their documented
 //! error; any other → `KPS.0004`. Without `status`, the body picks it: `error` → 500, `html` → 502, `redirect` → 307, others → 202.
@@ -98,6 +109,10 @@ pub enum BodyKind {
     Huge,
     /// `Location: /__emulator/redirect-target`.
     Redirect,
+    /// The request's credentials and body echoed in every text member (identifiers valid).
+    Echo,
+    /// The request's credential as every identifier.
+    EchoIds,
 }
 
 impl BodyKind {
@@ -114,6 +129,8 @@ impl BodyKind {
             "truncated" => Self::Truncated,
             "huge" => Self::Huge,
             "redirect" => Self::Redirect,
+            "echo" => Self::Echo,
+            "echo-ids" => Self::EchoIds,
             _ => return None,
         })
     }
@@ -201,7 +218,7 @@ pub fn parse_spec(spec: &str) -> Result<FaultPlan, String> {
                 let kind = BodyKind::parse(v).ok_or_else(|| {
                     format!(
                         "unknown body kind {v:?}: expected error, html, empty, no-task-id, numeric-task-id, \
-                         failed, not-json, invalid-utf8, truncated or huge"
+                         failed, not-json, invalid-utf8, truncated, huge, redirect, echo or echo-ids"
                     )
                 })?;
                 body.replace(kind).is_some()
@@ -254,8 +271,63 @@ fn parse_number(key: &str, value: &str, min: u64, max: u64) -> Result<u64, Strin
     }
 }
 
-/// Builds the response a [`FaultResponse`] describes. `spec` is echoed in `X-Emulator-Fault-Applied`.
-pub fn fault_response(fault: &FaultResponse, spec: &str, ids: &IdGenerator) -> Response {
+impl FaultResponse {
+    /// Whether the response echoes the request (the gateway then reads the request's body for it).
+    pub fn echoes(&self) -> bool {
+        matches!(self.body, BodyKind::Echo | BodyKind::EchoIds)
+    }
+}
+
+/// What an echo fault echoes: the request's secrets, as it carried them.
+#[derive(Debug, Clone, Default)]
+pub struct Echoed {
+    /// `X-Auth-Token`, else `Authorization` (empty when the request had neither).
+    pub credential: String,
+    /// `X-Security-Token`, when sent.
+    pub security_token: Option<String>,
+    /// The request body as text (lossy UTF-8): it holds `auth.key` when one was sent.
+    pub body: String,
+}
+
+/// The body of an `echo` or `echo-ids` fault (see the module docs): every member of every KPS answer at once.
+fn echo_body(kind: BodyKind, status: StatusCode, echoed: &Echoed, ids: &IdGenerator) -> String {
+    let credential = echoed.credential.as_str();
+    let text = format!(
+        "echo: {credential} {} {}",
+        echoed.security_token.as_deref().unwrap_or(""),
+        echoed.body
+    );
+    let error_code = (status.as_u16() >= 400).then(|| error_for_status(status).code);
+    let body = if kind == BodyKind::EchoIds {
+        serde_json::json!({
+            "task_id": credential, "server_id": credential, "task_status": credential,
+            "error_code": credential, "error_msg": text, "total": 1,
+            "tasks": [{ "task_id": credential, "operate_type": "RUNNING_UNBIND", "task_time": "1700000000000",
+                        "server_name": "echo", "server_id": credential, "keypair_name": "echo" }],
+        })
+    } else {
+        serde_json::json!({
+            "task_id": ids.task_id(), "server_id": ECHO_SERVER_ID, "task_status": "RUNNING_UNBIND",
+            "error_code": error_code, "error_msg": text, "total": 1,
+            "tasks": [{ "task_id": ids.task_id(), "operate_type": text, "task_time": "1700000000000",
+                        "server_name": text, "server_id": ECHO_SERVER_ID, "keypair_name": text,
+                        "task_error_code": text, "task_error_msg": text }],
+        })
+    };
+    body.to_string()
+}
+
+/// The `server_id` an `echo` body names (the API doc's server).
+pub const ECHO_SERVER_ID: &str = "d76baba7-ef09-40a2-87ff-3eafec0696e7";
+
+/// Builds the response a [`FaultResponse`] describes. `spec` is echoed in `X-Emulator-Fault-Applied`;
+/// `echoed` is what the request carried, for the echo faults (see [`FaultResponse::echoes`]).
+pub fn fault_response(
+    fault: &FaultResponse,
+    spec: &str,
+    ids: &IdGenerator,
+    echoed: &Echoed,
+) -> Response {
     let status = fault.status;
     let kind = match fault.body {
         BodyKind::ForStatus => match status.as_u16() {
@@ -290,6 +362,14 @@ pub fn fault_response(fault: &FaultResponse, spec: &str, ids: &IdGenerator) -> R
             response
                 .headers_mut()
                 .insert(header::LOCATION, HeaderValue::from_static(REDIRECT_TARGET));
+            response
+        }
+        Some(kind @ (BodyKind::Echo | BodyKind::EchoIds)) => {
+            let mut response = json_bytes_response(status, echo_body(kind, status, echoed, ids));
+            // The gateway keeps an X-Request-Id already set: this one echoes the credential.
+            if let Ok(value) = HeaderValue::from_str(&echoed.credential) {
+                response.headers_mut().insert("x-request-id", value);
+            }
             response
         }
         Some(BodyKind::NoTaskId) => json_bytes_response(status, "{}"),

@@ -20,7 +20,7 @@ use tower_service::Service;
 use crate::app::App;
 use crate::errors::ApiError;
 use crate::faults::{
-    fault_response, parse_spec, FaultAction, FaultPlan, FAULT_HEADER, FAULT_PATH_PREFIX,
+    fault_response, parse_spec, Echoed, FaultAction, FaultPlan, FAULT_HEADER, FAULT_PATH_PREFIX,
 };
 use crate::percent;
 use crate::routes::SignedPath;
@@ -91,7 +91,12 @@ pub async fn handle(
                 }
                 match (plan.map(|p| p.action), fault) {
                     (Some(FaultAction::Respond(fault)), Some((spec, _))) => {
-                        fault_response(&fault, &spec, &app.ids)
+                        let echoed = if fault.echoes() {
+                            echoed(req).await
+                        } else {
+                            Echoed::default()
+                        };
+                        fault_response(&fault, &spec, &app.ids, &echoed)
                     }
                     (Some(FaultAction::Hang), _) => {
                         app.shutting_down().await;
@@ -120,11 +125,36 @@ pub async fn handle(
     };
 
     let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&request_id) {
-        headers.insert(X_REQUEST_ID, value);
+    if !headers.contains_key(X_REQUEST_ID) {
+        if let Ok(value) = HeaderValue::from_str(&request_id) {
+            headers.insert(X_REQUEST_ID, value);
+        }
     }
     add_cors_headers(headers, origin);
     Ok(response)
+}
+
+/// What an echo fault sends back: the request's credential headers and its body (at most 64 KiB of it).
+async fn echoed(req: Request<Incoming>) -> Echoed {
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let credential = header("x-auth-token")
+        .or_else(|| header("authorization"))
+        .unwrap_or_default();
+    let security_token = header("x-security-token");
+    let body = axum::body::to_bytes(Body::new(req.into_body()), 64 * 1024)
+        .await
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_default();
+    Echoed {
+        credential,
+        security_token,
+        body,
+    }
 }
 
 /// The fault for this request, if any: the `X-Emulator-Fault` header, else a `/__emulator/fault/<spec>/` path

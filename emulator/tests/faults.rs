@@ -6,7 +6,7 @@ use std::io::ErrorKind;
 use std::time::{Duration, Instant};
 
 use common::*;
-use serde_json::json;
+use serde_json::{json, Value};
 
 fn fault_path(spec: &str) -> String {
     format!("/__emulator/fault/{spec}/v3/{PROJECT}/keypairs/disassociate")
@@ -462,4 +462,61 @@ async fn a_bad_rule_is_refused_and_nothing_is_added() {
         emulator.send(Req::get("/__emulator/faults")).await.json(),
         json!({"rules": []})
     );
+}
+
+#[tokio::test]
+async fn the_echo_faults_send_the_requests_credentials_back_in_every_member() {
+    let emulator = Emulator::start().await;
+    let key = "canary-PASSWORD-echo";
+    let request = |spec: &str| {
+        Req::post(&fault_path(spec))
+            .token("canary-TOKEN-echo")
+            .header("X-Security-Token", "canary-SECURITY-echo")
+            .json(&disassociate_body(STOPPED_SERVER, Some(("password", key))))
+    };
+
+    let text = emulator.send(request("body=echo")).await;
+    assert_eq!(text.status, 202);
+    assert_eq!(text.header("x-request-id"), Some("canary-TOKEN-echo"));
+    let body = text.json();
+    let echoed = body["error_msg"].as_str().expect("error_msg is text");
+    for secret in ["canary-TOKEN-echo", "canary-SECURITY-echo", key] {
+        assert!(echoed.contains(secret), "{secret} not echoed in {echoed}");
+    }
+    assert_eq!(body["tasks"][0]["server_name"], echoed);
+    assert_eq!(body["tasks"][0]["task_error_msg"], echoed);
+    assert_eq!(body["task_status"], "RUNNING_UNBIND");
+    assert_eq!(body["error_code"], Value::Null, "no error code on a 2xx");
+    let task_id = body["task_id"].as_str().expect("a task id");
+    assert_eq!(task_id.len(), 36, "a fresh UUID: {task_id}");
+
+    let on_error = emulator.send(request("status=400,body=echo")).await;
+    assert_eq!(
+        (on_error.status, on_error.error_code().as_str()),
+        (400, "KPS.0002")
+    );
+
+    let ids = emulator
+        .send(request("status=400,body=echo-ids"))
+        .await
+        .json();
+    for member in ["task_id", "server_id", "task_status", "error_code"] {
+        assert_eq!(ids[member], "canary-TOKEN-echo", "{member}");
+    }
+    assert_eq!(ids["tasks"][0]["task_id"], "canary-TOKEN-echo");
+
+    // Signed requests echo their Authorization value.
+    let signed = Req::post(&fault_path("body=echo-ids"))
+        .json(&disassociate_body(STOPPED_SERVER, None))
+        .sign(AK, SK, None, &emulator.host());
+    let authorization = signed
+        .get_header("authorization")
+        .expect("signed")
+        .to_owned();
+    let response = emulator.send(signed).await;
+    assert_eq!(
+        response.header("x-request-id"),
+        Some(authorization.as_str())
+    );
+    assert_eq!(response.json()["task_id"], authorization.as_str());
 }
