@@ -8,8 +8,10 @@ pub mod wasm;
 
 pub mod endpoint;
 pub mod error;
+pub mod identifiers;
 pub mod input;
 pub mod json;
+pub mod masking;
 pub mod model;
 pub mod options;
 pub mod request;

@@ -18,6 +18,25 @@ pub struct PreparedRequest {
     pub body: Option<String>,
 }
 
+impl PreparedRequest {
+    /// The secrets this request carries beyond the call's own: the `Authorization` value of a signed request,
+    /// and its signature alone (a server may echo either).
+    pub fn signature_secrets(&self) -> Vec<String> {
+        let Some((_, authorization)) = self
+            .headers
+            .iter()
+            .find(|(name, _)| *name == "Authorization")
+        else {
+            return Vec::new();
+        };
+        let mut secrets = vec![authorization.clone()];
+        if let Some((_, signature)) = authorization.rsplit_once("Signature=") {
+            secrets.push(signature.to_owned());
+        }
+        secrets
+    }
+}
+
 impl core::fmt::Debug for PreparedRequest {
     // Headers and body carry tokens, signatures and private keys: show only their names.
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {

@@ -2,9 +2,17 @@
 //! service said (or why its answer could not be used). Pure: JSON parsing is supplied by the caller
 //! ([`Json`]), `JSON.parse` in the wasm and serde_json in native tests; the models are read from the
 //! resulting [`JsonValue`] with [`FromJson`].
+//!
+//! Nothing a server sends reaches the caller unchecked: every body is parsed here ([`parsed_body`]) and its
+//! strings masked with the request's [`Masker`] before any model reads them, other text is masked where it
+//! is cut into a message, the request ID is kept only when it has an identifier's shape
+//! ([`HttpResponse::received`]), and identifiers are checked before they are trusted
+//! ([`crate::identifiers`]).
 
 use crate::error::{ErrorKind, Failure};
-use crate::json::{push_json_string, FromJson, JsonValue};
+use crate::identifiers::{self, identifier_problem};
+use crate::json::{FromJson, JsonValue};
+use crate::masking::Masker;
 use crate::model::{ApiErrorBody, DisassociateResponse};
 
 /// Bodies larger than this are not read: KPS answers are a few hundred bytes.
@@ -23,13 +31,39 @@ pub enum Body {
     TooLarge,
 }
 
-/// What came back: status, `X-Request-Id`, `Retry-After` and body.
+/// What came back: status, `X-Request-Id`, `Retry-After` and body. Build one with
+/// [`HttpResponse::received`], which checks the request ID.
 pub struct HttpResponse {
     pub status: u16,
     pub request_id: Option<String>,
     /// `Retry-After` in seconds, when the response has one (429, 503).
     pub retry_after_secs: Option<u32>,
     pub body: Body,
+}
+
+impl HttpResponse {
+    /// A response as the transport read it. `request_id` is the raw `X-Request-Id`: kept only when it has the
+    /// shape of one and holds no secret of the request (masked first, then checked: a masked one fails).
+    pub fn received(
+        status: u16,
+        request_id: Option<String>,
+        retry_after_secs: Option<u32>,
+        body: Body,
+        masker: &Masker,
+    ) -> HttpResponse {
+        HttpResponse {
+            status,
+            request_id: request_id_of(request_id, masker),
+            retry_after_secs,
+            body,
+        }
+    }
+}
+
+/// The `X-Request-Id` worth reporting: masked, then kept only when it has an identifier's shape (a masked one
+/// has not).
+pub fn request_id_of(raw: Option<String>, masker: &Masker) -> Option<String> {
+    identifiers::request_id(raw.map(|id| masker.mask(&id).into_owned()))
 }
 
 /// A JSON parser.
@@ -40,17 +74,22 @@ pub trait Json {
 
 /// The result of `POST …/keypairs/disassociate`: the task ID on a 2xx with a usable body.
 ///
-/// `secrets` are the call's secret values: any that a server echoes back are masked in the message.
+/// `masker` holds the request's secrets: any that a server echoes back are masked, and an identifier that
+/// echoes one is refused.
 pub fn disassociate_result<J: Json>(
     response: HttpResponse,
-    secrets: &[&str],
+    masker: &Masker,
 ) -> Result<String, Failure> {
     if !(200..300).contains(&response.status) {
-        return Err(api_failure::<J>(response, secrets));
+        return Err(api_failure::<J>(response, masker));
     }
-    let parsed: DisassociateResponse = parse_success::<J, _>(&response, "{\"task_id\": \"…\"}")?;
+    let parsed: DisassociateResponse =
+        parse_success::<J, _>(&response, "{\"task_id\": \"…\"}", masker)?;
     if parsed.status.as_deref() == Some("FAILED") {
-        let code = parsed.error_code.filter(|code| !code.is_empty());
+        let code = match parsed.error_code.filter(|code| !code.is_empty()) {
+            Some(code) => identifier(&response, "error_code", code)?,
+            None => http_code(response.status),
+        };
         let message = parsed
             .error_msg
             .filter(|msg| !msg.is_empty())
@@ -59,8 +98,8 @@ pub fn disassociate_result<J: Json>(
             });
         return Err(Failure {
             kind: ErrorKind::Api,
-            code: code.unwrap_or_else(|| http_code(response.status)),
-            message: excerpt(&redact(&message, secrets)),
+            code,
+            message: excerpt(&message),
             status: response.status,
             request_id: response.request_id,
             field: None,
@@ -68,21 +107,41 @@ pub fn disassociate_result<J: Json>(
         });
     }
     match parsed.task_id {
-        Some(task_id) if !task_id.is_empty() => Ok(task_id),
-        _ => Err(invalid_response(
+        Some(task_id) => identifier(&response, "task_id", task_id),
+        None => Err(invalid_response(
             &response,
             "the response has no task_id (expected {\"task_id\": \"…\"})".to_owned(),
         )),
     }
 }
 
-/// Parses the body of a 2xx response as `T`, or explains why it cannot be.
+/// `value`, the identifier `field` of `response`, when it has the shape of one; else a
+/// [`ErrorKind::Response`] failure that names the member without echoing it.
+pub fn identifier(response: &HttpResponse, field: &str, value: String) -> Result<String, Failure> {
+    match identifier_problem(field, &value) {
+        None => Ok(value),
+        Some(problem) => Err(invalid_response(response, problem)),
+    }
+}
+
+/// The body of `response` parsed as JSON, every string in it masked; `None` when it is not JSON text.
+pub fn parsed_body<J: Json>(response: &HttpResponse, masker: &Masker) -> Option<JsonValue> {
+    let Body::Text(text) = &response.body else {
+        return None;
+    };
+    let mut value = J::parse(text)?;
+    masker.mask_json(&mut value);
+    Some(value)
+}
+
+/// Parses the body of a 2xx response as `T` (its strings masked), or explains why it cannot be.
 pub fn parse_success<J: Json, T: FromJson>(
     response: &HttpResponse,
     expected: &str,
+    masker: &Masker,
 ) -> Result<T, Failure> {
-    let text = match &response.body {
-        Body::Text(text) => text,
+    match &response.body {
+        Body::Text(_) => {}
         Body::Empty => {
             return Err(invalid_response(
                 response,
@@ -102,7 +161,7 @@ pub fn parse_success<J: Json, T: FromJson>(
             ))
         }
     };
-    let Some(value) = J::parse(text) else {
+    let Some(value) = parsed_body::<J>(response, masker) else {
         return Err(invalid_response(
             response,
             "the response body is not JSON".to_owned(),
@@ -125,18 +184,21 @@ fn invalid_response(response: &HttpResponse, message: String) -> Failure {
 }
 
 /// A failure for an error status: the service's `error_code` and `error_msg` when the body has them,
-/// else `HTTP_<status>` and a short excerpt of whatever the body was.
-pub fn api_failure<J: Json>(response: HttpResponse, secrets: &[&str]) -> Failure {
+/// else `HTTP_<status>` and a short excerpt of whatever the body was. An `error_code` that is not an
+/// identifier (one that echoes a credential, say) makes the answer unusable: a [`ErrorKind::Response`] failure.
+pub fn api_failure<J: Json>(response: HttpResponse, masker: &Masker) -> Failure {
     let status = response.status;
-    let parsed = match &response.body {
-        Body::Text(text) => J::parse(text).and_then(|value| ApiErrorBody::from_json(&value).ok()),
-        _ => None,
-    };
+    let parsed =
+        parsed_body::<J>(&response, masker).and_then(|value| ApiErrorBody::from_json(&value).ok());
     let (code, message) = match parsed {
         Some(ApiErrorBody {
             error_code: Some(code),
             error_msg,
         }) if !code.is_empty() => {
+            let code = match identifier(&response, "error_code", code) {
+                Ok(code) => code,
+                Err(failure) => return failure,
+            };
             let message = error_msg
                 .filter(|msg| !msg.is_empty())
                 .unwrap_or_else(|| status_line(status));
@@ -150,7 +212,7 @@ pub fn api_failure<J: Json>(response: HttpResponse, secrets: &[&str]) -> Failure
                 (Body::Empty, _) => String::new(),
                 (Body::TooLarge, _) => "(a body too large to read)".to_owned(),
             };
-            let detail = excerpt(&redact(&detail, secrets));
+            let detail = excerpt(&masker.mask(&detail));
             let message = if detail.is_empty() {
                 status_line(status)
             } else {
@@ -162,7 +224,7 @@ pub fn api_failure<J: Json>(response: HttpResponse, secrets: &[&str]) -> Failure
     Failure {
         kind: ErrorKind::Api,
         code,
-        message: excerpt(&redact(&message, secrets)),
+        message: excerpt(&masker.mask(&message)),
         status,
         request_id: response.request_id,
         field: None,
@@ -213,147 +275,6 @@ pub fn excerpt(text: &str) -> String {
     out
 }
 
-/// Masks every occurrence of the call's secrets (a server may echo a request back in an error) with `***`.
-///
-/// Each secret of 4 bytes or more is looked for as it is, JSON-escaped as the request body writes it
-/// ([`push_json_string`]) and as other encoders write it (`\/` for `/`, `\u00e9` for non-ASCII, Go's
-/// `\u003c` for `<>&`), and escaped twice (a body printed inside another JSON string). Overlapping matches,
-/// of one secret or of several, are masked as one span, so no piece of a secret survives between them.
-pub fn redact(text: &str, secrets: &[&str]) -> String {
-    let mut spans: Vec<(usize, usize)> = Vec::new();
-    for secret in secrets.iter().filter(|s| s.len() >= 4) {
-        for form in escaped_forms(secret) {
-            find_spans(text, &form, &mut spans);
-        }
-    }
-    if spans.is_empty() {
-        return text.to_owned();
-    }
-    // A mask rather than sorting and merging the spans: no sort in the wasm, and overlaps merge by themselves.
-    let mut masked = vec![false; text.len()];
-    for (start, end) in spans {
-        if let Some(bytes) = masked.get_mut(start..end) {
-            bytes.fill(true);
-        }
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut start = 0;
-    while start < text.len() {
-        let secret = masked[start];
-        let end = masked[start..]
-            .iter()
-            .position(|&m| m != secret)
-            .map_or(text.len(), |run| start + run);
-        if secret {
-            out.push_str("***");
-        } else {
-            // Spans are matches of whole UTF-8 strings in UTF-8 text: runs start and end on character boundaries.
-            out.push_str(text.get(start..end).unwrap_or_default());
-        }
-        start = end;
-    }
-    out
-}
-
-/// `secret` as it is, and as JSON encoders write it inside a string: the forms `redact` looks for, each once.
-fn escaped_forms(secret: &str) -> Vec<String> {
-    let ours = json_escaped(secret);
-    let with_slashes = ours.replace('/', "\\/");
-    let candidates = [
-        secret.to_owned(),
-        json_escaped(&ours),
-        escape_non_ascii(&ours, LOWER_HEX),
-        escape_non_ascii(&ours, UPPER_HEX),
-        escape_non_ascii(&with_slashes, LOWER_HEX),
-        ours.replace('<', "\\u003c")
-            .replace('>', "\\u003e")
-            .replace('&', "\\u0026"),
-        ours,
-        with_slashes,
-    ];
-    let mut forms: Vec<String> = Vec::with_capacity(candidates.len());
-    for form in candidates {
-        if !forms.contains(&form) {
-            forms.push(form);
-        }
-    }
-    forms
-}
-
-const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
-const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
-
-/// `\uXXXX` (in `hex` digits, surrogate pairs beyond the BMP) for every non-ASCII character, as Python's
-/// `json.dumps` and PHP's `json_encode` (lowercase) or some Java encoders (uppercase) write them.
-fn escape_non_ascii(text: &str, hex: &[u8; 16]) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_ascii() {
-            out.push(c);
-            continue;
-        }
-        let mut units = [0u16; 2];
-        for unit in c.encode_utf16(&mut units) {
-            out.push_str("\\u");
-            for shift in [12, 8, 4, 0] {
-                out.push(char::from(hex[usize::from((*unit >> shift) & 0xf)]));
-            }
-        }
-    }
-    out
-}
-
-/// `text` escaped as inside a JSON string literal, without the quotes.
-fn json_escaped(text: &str) -> String {
-    let mut quoted = String::with_capacity(text.len() + 2);
-    push_json_string(&mut quoted, text);
-    quoted[1..quoted.len() - 1].to_owned()
-}
-
-/// Appends the byte range of every occurrence of `pattern` in `text`, overlapping ones included, merging those
-/// that overlap. The usual case (no occurrence) is one `str::find`; the rest is Knuth–Morris–Pratt, linear in
-/// `text` even for a pattern such as `aaaa` that overlaps itself.
-fn find_spans(text: &str, pattern: &str, spans: &mut Vec<(usize, usize)>) {
-    let Some(first) = text.find(pattern) else {
-        return;
-    };
-    let pattern = pattern.as_bytes();
-    let mut border = vec![0; pattern.len()];
-    let mut matched = 0;
-    for i in 1..pattern.len() {
-        while matched > 0 && pattern[i] != pattern[matched] {
-            matched = border[matched - 1];
-        }
-        if pattern[i] == pattern[matched] {
-            matched += 1;
-        }
-        border[i] = matched;
-    }
-    let mut current: Option<(usize, usize)> = None;
-    matched = 0;
-    for (i, &byte) in text.as_bytes().iter().enumerate().skip(first) {
-        while matched > 0 && byte != pattern[matched] {
-            matched = border[matched - 1];
-        }
-        if byte == pattern[matched] {
-            matched += 1;
-        }
-        if matched == pattern.len() {
-            let (start, end) = (i + 1 - pattern.len(), i + 1);
-            current = match current {
-                Some((open, close)) if start <= close => Some((open, end)),
-                Some(done) => {
-                    spans.push(done);
-                    Some((start, end))
-                }
-                None => Some((start, end)),
-            };
-            matched = border[matched - 1];
-        }
-    }
-    spans.extend(current);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,10 +295,11 @@ mod tests {
     }
 
     fn result(status: u16, body: &str) -> Result<String, Failure> {
-        disassociate_result::<SerdeJson>(
-            response(status, body),
-            &["canary-token-123", "-----BEGIN KEY-----"],
-        )
+        disassociate_result::<SerdeJson>(response(status, body), &masker())
+    }
+
+    fn masker() -> Masker<'static> {
+        Masker::new(["canary-token-123", "-----BEGIN KEY-----"])
     }
 
     #[test]
@@ -447,7 +369,7 @@ mod tests {
                 retry_after_secs: None,
                 body,
             };
-            let failure = disassociate_result::<SerdeJson>(r, &[]).unwrap_err();
+            let failure = disassociate_result::<SerdeJson>(r, &Masker::default()).unwrap_err();
             assert_eq!(failure.kind, ErrorKind::Response);
         }
     }
@@ -519,119 +441,16 @@ mod tests {
         );
     }
 
-    const PEM_KEY: &str = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\nAAAAMwAAAAtzc2gtZWQy\n-----END OPENSSH PRIVATE KEY-----\n";
-    const PASSWORD: &str = "pa\"ss\\wörd\n\t€1";
-
-    /// `text` as a JSON string literal, by serde_json rather than by the escaper under test.
-    fn quoted(text: &str) -> String {
-        serde_json::to_string(text).unwrap()
-    }
-
-    #[test]
-    fn a_pem_key_and_a_password_are_masked_raw_json_escaped_and_escaped_twice() {
-        for secret in [PEM_KEY, PASSWORD] {
-            let once = quoted(secret);
-            let twice = quoted(&once);
-            for (form, expected) in [
-                (secret.to_owned(), "echo: *** end"),
-                (once.clone(), "echo: \"***\" end"),
-                (twice, "echo: \"\\\"***\\\"\" end"),
-            ] {
-                let text = format!("echo: {form} end");
-                assert_eq!(redact(&text, &[secret]), expected, "{text}");
-            }
-            let body = serde_json::json!({"server": {"id": "s-1", "auth": {"type": "password", "key": secret}}})
-                .to_string();
-            let logged = serde_json::json!({"request": {"body": body}}).to_string();
-            let masked = redact(&[body.as_str(), " ", &logged].concat(), &[secret]);
-            assert_eq!(masked.matches("***").count(), 2, "{masked}");
-            for piece in ["b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ", "wörd", "€1"] {
-                if secret.contains(piece) {
-                    assert!(!masked.contains(piece), "{piece:?} in {masked}");
-                }
-            }
-        }
-    }
-
     #[test]
     fn a_secret_echoed_in_an_error_body_with_the_request_is_masked_in_the_message() {
+        const PEM_KEY: &str = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----\n";
         let body =
             serde_json::json!({"server": {"id": "s", "auth": {"type": "keypair", "key": PEM_KEY}}});
         let echo =
             serde_json::json!({"message": "bad request", "body": body.to_string()}).to_string();
-        let failure = api_failure::<SerdeJson>(response(500, &echo), &[PEM_KEY]);
+        let failure = api_failure::<SerdeJson>(response(500, &echo), &Masker::new([PEM_KEY]));
         assert!(!failure.message.contains("b3Blbn"), "{}", failure.message);
         assert!(failure.message.contains("***"), "{}", failure.message);
-    }
-
-    #[test]
-    fn text_without_the_secrets_is_returned_unchanged() {
-        let text = "{\"error_code\":\"KPS.0002\",\"error_msg\":\"pa\\\"ss ö\\n€ -----BEGIN\"}";
-        assert_eq!(redact(text, &[PEM_KEY, PASSWORD, "canary-token-123"]), text);
-        assert_eq!(redact(text, &[]), text);
-        assert_eq!(redact("", &[PASSWORD]), "");
-    }
-
-    #[test]
-    fn a_secret_echoed_by_other_json_encoders_is_masked_too() {
-        let secret = "p\u{e4}ssw\u{f6}rd/\u{20ac}<&>\u{1f511}";
-        for (encoder, echoed) in [
-            ("PHP", r"p\u00e4ssw\u00f6rd\/\u20ac<&>\ud83d\udd11"),
-            ("Python", r"p\u00e4ssw\u00f6rd/\u20ac<&>\ud83d\udd11"),
-            (
-                "Java, uppercase hex",
-                r"p\u00E4ssw\u00F6rd/\u20AC<&>\uD83D\uDD11",
-            ),
-            (
-                "Go",
-                "p\u{e4}ssw\u{f6}rd/\u{20ac}\\u003c\\u0026\\u003e\u{1f511}",
-            ),
-            (
-                "with slashes only",
-                "p\u{e4}ssw\u{f6}rd\\/\u{20ac}<&>\u{1f511}",
-            ),
-        ] {
-            let text = ["{\"error_msg\":\"bad password ", echoed, "\"}"].concat();
-            assert_eq!(
-                redact(&text, &[secret]),
-                "{\"error_msg\":\"bad password ***\"}",
-                "{encoder}"
-            );
-        }
-    }
-
-    #[test]
-    fn secrets_shorter_than_4_bytes_are_not_masked() {
-        assert_eq!(redact("a \"b\" abc", &["abc", "\"b\"", ""]), "a \"b\" abc");
-        assert_eq!(
-            redact("a \\\"b\\\" abcd", &["\"b\"", "abcd"]),
-            "a \\\"b\\\" ***"
-        );
-    }
-
-    #[test]
-    fn overlapping_and_nested_secrets_are_masked_as_one_span() {
-        assert_eq!(redact("xabcdefghix", &["abcdef", "defghi"]), "x***x");
-        assert_eq!(redact("xabcdefghix", &["defghi", "abcdef"]), "x***x");
-        assert_eq!(
-            redact("zz-abcd-zz abcd", &["abcd", "zz-abcd-zz"]),
-            "*** ***"
-        );
-        assert_eq!(redact("baaaaaab aaaa", &["aaaa"]), "b***b ***");
-        assert_eq!(redact("abcdabcd", &["abcd"]), "***");
-    }
-
-    #[test]
-    fn a_megabyte_of_text_against_a_16_kib_secret_that_overlaps_itself_is_masked_in_linear_time() {
-        let text = "a".repeat(MAX_BODY_BYTES);
-        let secret = "a".repeat(16 * 1024);
-        assert_eq!(redact(&text, &[&secret]), "***");
-        let text = ["b", &"a".repeat(MAX_BODY_BYTES), "b"].concat();
-        let secret = [&"a".repeat(16 * 1024 - 1), "b"].concat();
-        assert_eq!(
-            redact(&text, &[&secret]),
-            ["b", &"a".repeat(MAX_BODY_BYTES - secret.len() + 1), "***"].concat()
-        );
     }
 
     #[test]
@@ -642,5 +461,62 @@ mod tests {
             excerpt(&"é".repeat(400)).chars().count(),
             MAX_EXCERPT_CHARS + 1
         );
+    }
+
+    #[test]
+    fn a_task_id_that_is_too_long_spaced_or_an_echoed_secret_is_an_invalid_response_naming_it() {
+        let long = "a".repeat(100_000);
+        for (task_id, why) in [
+            (long.as_str(), "longer than 64"),
+            ("task 1", "characters other than"),
+            ("", "it is empty"),
+            ("canary-token-123", "echoes a credential of this call"),
+        ] {
+            let body = serde_json::json!({ "task_id": task_id }).to_string();
+            let failure = result(202, &body).unwrap_err();
+            assert_eq!(
+                (failure.kind, failure.code.as_str(), failure.status),
+                (ErrorKind::Response, "INVALID_RESPONSE", 202),
+                "{task_id:.20}"
+            );
+            assert!(failure.message.contains("task_id"), "{}", failure.message);
+            assert!(failure.message.contains(why), "{}", failure.message);
+            assert!(failure.message.len() < 200, "{}", failure.message);
+            assert_eq!(failure.request_id.as_deref(), Some("req-1"));
+        }
+    }
+
+    #[test]
+    fn an_error_code_that_echoes_a_secret_is_an_invalid_response_that_keeps_the_status() {
+        let body = r#"{"error_code":"canary-token-123","error_msg":"bad canary-token-123"}"#;
+        let failure = result(401, body).unwrap_err();
+        assert_eq!(
+            (failure.kind, failure.code.as_str(), failure.status),
+            (ErrorKind::Response, "INVALID_RESPONSE", 401)
+        );
+        assert!(
+            failure.message.contains("error_code"),
+            "{}",
+            failure.message
+        );
+        assert!(!failure.message.contains("canary"), "{}", failure.message);
+        let failed_202 = result(202, r#"{"status":"FAILED","error_code":"KPS 6004"}"#).unwrap_err();
+        assert_eq!(failed_202.kind, ErrorKind::Response);
+    }
+
+    #[test]
+    fn a_request_id_is_kept_only_with_an_identifier_s_shape_and_no_secret() {
+        let masker = masker();
+        let received = |id: &str| {
+            HttpResponse::received(202, Some(id.to_owned()), None, Body::Empty, &masker).request_id
+        };
+        assert_eq!(
+            received("0123456789abcdef0123456789abcdef").as_deref(),
+            Some("0123456789abcdef0123456789abcdef")
+        );
+        assert_eq!(received("canary-token-123"), None);
+        assert_eq!(received("x-canary-token-123-y"), None);
+        assert_eq!(received("SDK-HMAC-SHA256 Access=AK, Signature=00"), None);
+        assert_eq!(received(&"a".repeat(129)), None);
     }
 }

@@ -3,11 +3,12 @@
 //! The clock and the network are the caller's; everything decided here is tested natively.
 
 use crate::error::{ErrorKind, FailedTask, Failure};
+use crate::masking::Masker;
 use crate::model::{
     KeypairTask, StringOrNumber, TaskEntry, TaskEntryResponse, TaskList, TaskListResponse,
     TaskResponse,
 };
-use crate::response::{api_failure, excerpt, parse_success, redact, HttpResponse, Json};
+use crate::response::{api_failure, excerpt, identifier, parse_success, HttpResponse, Json};
 
 /// Where a task is, judged from its raw status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,74 +34,98 @@ impl TaskPhase {
     }
 }
 
-/// The result of `GET /v3/{project_id}/tasks/{task_id}`.
+/// The result of `GET /v3/{project_id}/tasks/{task_id}`: `task_id` and `task_status` are required, and they
+/// and `server_id` (when sent) must be identifiers.
 pub fn task_result<J: Json>(
     response: HttpResponse,
-    secrets: &[&str],
+    masker: &Masker,
 ) -> Result<KeypairTask, Failure> {
     if !(200..300).contains(&response.status) {
-        return Err(api_failure::<J>(response, secrets));
+        return Err(api_failure::<J>(response, masker));
     }
     let expected = "{\"task_id\": \"…\", \"server_id\": \"…\", \"task_status\": \"…\"}";
-    let parsed: TaskResponse = parse_success::<J, _>(&response, expected)?;
-    match (parsed.task_id, parsed.task_status) {
-        (Some(task_id), Some(status)) if !task_id.is_empty() && !status.is_empty() => {
-            Ok(KeypairTask {
-                task_id,
-                server_id: parsed.server_id.unwrap_or_default(),
-                status,
-            })
-        }
-        _ => Err(Failure {
+    let parsed: TaskResponse = parse_success::<J, _>(&response, expected, masker)?;
+    let (Some(task_id), Some(status)) = (parsed.task_id, parsed.task_status) else {
+        return Err(Failure {
             status: response.status,
             request_id: response.request_id,
             ..Failure::local(
                 ErrorKind::Response,
                 format!("the task response lacks task_id or task_status (expected {expected})"),
             )
-        }),
-    }
+        });
+    };
+    Ok(KeypairTask {
+        task_id: identifier(&response, "task_id", task_id)?,
+        server_id: match parsed.server_id {
+            Some(id) => identifier(&response, "server_id", id)?,
+            None => String::new(),
+        },
+        status: identifier(&response, "task_status", status)?,
+    })
 }
 
-/// The result of `GET /v3/{project_id}/running-tasks` or `…/failed-tasks`.
+/// The result of `GET /v3/{project_id}/running-tasks` or `…/failed-tasks`. Each listed task needs a `task_id`;
+/// it and a non-empty `server_id` must be identifiers (a failure names the entry, e.g. `tasks[3].task_id`).
 pub fn task_list_result<J: Json>(
     response: HttpResponse,
-    secrets: &[&str],
+    masker: &Masker,
 ) -> Result<TaskList, Failure> {
     if !(200..300).contains(&response.status) {
-        return Err(api_failure::<J>(response, secrets));
+        return Err(api_failure::<J>(response, masker));
     }
     let parsed: TaskListResponse =
-        parse_success::<J, _>(&response, "{\"total\": n, \"tasks\": […]}")?;
+        parse_success::<J, _>(&response, "{\"total\": n, \"tasks\": […]}", masker)?;
     let mut tasks = Vec::new();
-    for entry in parsed.tasks.unwrap_or_default() {
-        tasks.push(task_entry(entry).ok_or_else(|| Failure {
-            status: response.status,
-            request_id: response.request_id.clone(),
-            ..Failure::local(
-                ErrorKind::Response,
-                "a listed task has no task_id, or a task_time that is not a number",
-            )
-        })?);
+    for (index, entry) in parsed.tasks.unwrap_or_default().into_iter().enumerate() {
+        tasks.push(task_entry(&response, index, entry)?);
     }
     let total = parsed.total.unwrap_or(tasks.len() as f64);
     Ok(TaskList { total, tasks })
 }
 
-fn task_entry(entry: TaskEntryResponse) -> Option<TaskEntry> {
-    let task_id = entry.task_id.filter(|id| !id.is_empty())?;
+fn task_entry(
+    response: &HttpResponse,
+    index: usize,
+    entry: TaskEntryResponse,
+) -> Result<TaskEntry, Failure> {
+    let field = |name: &str| format!("tasks[{index}].{name}");
+    let invalid = |message: String| Failure {
+        status: response.status,
+        request_id: response.request_id.clone(),
+        ..Failure::local(ErrorKind::Response, message)
+    };
+    let Some(task_id) = entry.task_id else {
+        return Err(invalid(format!(
+            "the response's {} is missing",
+            field("task_id")
+        )));
+    };
+    let task_id = identifier(response, &field("task_id"), task_id)?;
+    let server_id = match entry.server_id.filter(|id| !id.is_empty()) {
+        Some(id) => identifier(response, &field("server_id"), id)?,
+        None => String::new(),
+    };
     let task_time = match entry.task_time {
         None => 0.0,
         Some(StringOrNumber::Number(n)) => n,
         // Integral milliseconds: parsed as an integer, which keeps float parsing out of the wasm.
-        Some(StringOrNumber::String(text)) => text.trim().parse::<u64>().ok()? as f64,
+        Some(StringOrNumber::String(text)) => match text.trim().parse::<u64>() {
+            Ok(ms) => ms as f64,
+            Err(_) => {
+                return Err(invalid(format!(
+                    "the response's {} is not a number of milliseconds",
+                    field("task_time")
+                )))
+            }
+        },
     };
-    Some(TaskEntry {
+    Ok(TaskEntry {
         task_id,
         operate_type: entry.operate_type.unwrap_or_default(),
         task_time,
         server_name: entry.server_name.unwrap_or_default(),
-        server_id: entry.server_id.unwrap_or_default(),
+        server_id,
         keypair_name: entry.keypair_name.unwrap_or_default(),
         task_error_code: entry.task_error_code,
         task_error_message: entry.task_error_msg,
@@ -108,24 +133,19 @@ fn task_entry(entry: TaskEntryResponse) -> Option<TaskEntry> {
 }
 
 /// The result of `DELETE /v3/{project_id}/failed-tasks[/{task_id}]`: any 2xx.
-pub fn delete_result<J: Json>(response: HttpResponse, secrets: &[&str]) -> Result<(), Failure> {
+pub fn delete_result<J: Json>(response: HttpResponse, masker: &Masker) -> Result<(), Failure> {
     if (200..300).contains(&response.status) {
         Ok(())
     } else {
-        Err(api_failure::<J>(response, secrets))
+        Err(api_failure::<J>(response, masker))
     }
 }
 
 /// The failure a wait ends with when the task failed; `details` is the task's entry in the failed-tasks
-/// list, when it could be read. Its error text is the service's: cut to an excerpt, with the call's
-/// `secrets` masked (the task of a password unbind is where a server would echo one).
-pub fn task_failed(task: KeypairTask, details: Option<&TaskEntry>, secrets: &[&str]) -> Failure {
-    let text = |value: &Option<String>| {
-        value
-            .as_deref()
-            .filter(|v| !v.is_empty())
-            .map(|v| excerpt(&redact(v, secrets)))
-    };
+/// list, when it could be read. Its error text is the service's, masked when the list was read
+/// ([`task_list_result`]), and cut to an excerpt here.
+pub fn task_failed(task: KeypairTask, details: Option<&TaskEntry>) -> Failure {
+    let text = |value: &Option<String>| value.as_deref().filter(|v| !v.is_empty()).map(excerpt);
     let error_code = details.and_then(|d| text(&d.task_error_code));
     let error_message = details.and_then(|d| text(&d.task_error_message));
     let mut message = format!(
@@ -296,7 +316,7 @@ mod tests {
     fn a_task_response_becomes_a_keypair_task_with_the_raw_status() {
         let body = r#"{"server_id":"s-1","task_id":"t-1","task_status":"SOMETHING_NEW"}"#;
         assert_eq!(
-            task_result::<SerdeJson>(response(200, body), &[]).unwrap(),
+            task_result::<SerdeJson>(response(200, body), &Masker::default()).unwrap(),
             task("SOMETHING_NEW")
         );
     }
@@ -304,14 +324,15 @@ mod tests {
     #[test]
     fn a_task_response_without_a_status_is_an_invalid_response_and_an_error_status_an_api_error() {
         let failure =
-            task_result::<SerdeJson>(response(200, r#"{"task_id":"t"}"#), &[]).unwrap_err();
+            task_result::<SerdeJson>(response(200, r#"{"task_id":"t"}"#), &Masker::default())
+                .unwrap_err();
         assert_eq!((failure.kind, failure.status), (ErrorKind::Response, 200));
         let failure = task_result::<SerdeJson>(
             response(
                 400,
                 r#"{"error_code":"KPS.0001","error_msg":"taskId is illegal"}"#,
             ),
-            &[],
+            &Masker::default(),
         )
         .unwrap_err();
         assert_eq!(
@@ -335,7 +356,7 @@ mod tests {
             {"task_id":"a","operate_type":"UNBIND","task_time":"1700000000000","server_name":"web","server_id":"s","keypair_name":"k"},
             {"task_id":"b","operate_type":"UNBIND","task_time":1700000000001,"task_error_code":"KPS.0003","task_error_msg":"down"}
         ]}"#;
-        let list = task_list_result::<SerdeJson>(response(200, body), &[]).unwrap();
+        let list = task_list_result::<SerdeJson>(response(200, body), &Masker::default()).unwrap();
         assert_eq!(list.total, 2.0);
         assert_eq!(list.tasks[0].task_time, 1_700_000_000_000.0);
         assert_eq!(list.tasks[1].task_time, 1_700_000_000_001.0);
@@ -350,15 +371,19 @@ mod tests {
             r#"{"tasks":[{"task_id":"a","task_time":"soon"}]}"#,
             r#"{"tasks":3}"#,
         ] {
-            let failure = task_list_result::<SerdeJson>(response(200, body), &[]).unwrap_err();
+            let failure =
+                task_list_result::<SerdeJson>(response(200, body), &Masker::default()).unwrap_err();
             assert_eq!(failure.kind, ErrorKind::Response, "{body}");
         }
     }
 
     #[test]
     fn an_empty_list_has_total_zero() {
-        let list =
-            task_list_result::<SerdeJson>(response(200, r#"{"total":0,"tasks":[]}"#), &[]).unwrap();
+        let list = task_list_result::<SerdeJson>(
+            response(200, r#"{"total":0,"tasks":[]}"#),
+            &Masker::default(),
+        )
+        .unwrap();
         assert_eq!(
             list,
             TaskList {
@@ -370,13 +395,13 @@ mod tests {
 
     #[test]
     fn delete_accepts_any_2xx_and_reports_the_rest() {
-        assert!(delete_result::<SerdeJson>(response(204, ""), &[]).is_ok());
+        assert!(delete_result::<SerdeJson>(response(204, ""), &Masker::default()).is_ok());
         let failure = delete_result::<SerdeJson>(
             response(
                 400,
                 r#"{"error_code":"KPS.0005","error_msg":"failed task not found"}"#,
             ),
-            &[],
+            &Masker::default(),
         )
         .unwrap_err();
         assert_eq!(failure.code, "KPS.0005");
@@ -399,7 +424,7 @@ mod tests {
     #[test]
     fn a_failed_task_carries_the_task_and_its_error_details() {
         let entry = failed_entry("plug-in not responding".into());
-        let failure = task_failed(task("FAILED_UNBIND"), Some(&entry), &[]);
+        let failure = task_failed(task("FAILED_UNBIND"), Some(&entry));
         assert_eq!(
             (failure.kind, failure.code.as_str()),
             (ErrorKind::TaskFailed, "TASK_FAILED")
@@ -411,14 +436,21 @@ mod tests {
         let details = failure.task.unwrap();
         assert_eq!(details.error_code.as_deref(), Some("KPS.0003"));
         assert_eq!(details.task, task("FAILED_UNBIND"));
-        let bare = task_failed(task("FAILED_UNBIND"), None, &[]);
+        let bare = task_failed(task("FAILED_UNBIND"), None);
         assert_eq!(bare.message, "task t-1 of server s-1 ended FAILED_UNBIND");
     }
 
     #[test]
     fn a_failed_task_s_error_text_is_cut_short_and_never_shows_the_call_s_secrets() {
-        let entry = failed_entry(format!("bad password Pa55-word! {}", "x".repeat(5000)));
-        let failure = task_failed(task("FAILED_UNBIND"), Some(&entry), &["Pa55-word!"]);
+        let body = serde_json::json!({ "tasks": [{
+            "task_id": "t-1", "server_id": "s-1", "task_error_code": "KPS.0003",
+            "task_error_msg": format!("bad password Pa55-word! {}", "x".repeat(5000)),
+        }]})
+        .to_string();
+        let list =
+            task_list_result::<SerdeJson>(response(200, &body), &Masker::new(["Pa55-word!"]))
+                .unwrap();
+        let failure = task_failed(task("FAILED_UNBIND"), list.tasks.first());
         assert!(
             !failure.message.contains("Pa55-word!"),
             "{}",
@@ -561,5 +593,97 @@ mod tests {
         assert!(!is_transient(&api(404)));
         assert!(!is_transient(&Failure::local(ErrorKind::Response, "x")));
         assert!(!is_transient(&Failure::local(ErrorKind::Abort, "x")));
+    }
+
+    /// The secrets of the echo sweep: a token, a secret key and an `Authorization` value, a password with
+    /// characters JSON escapes, and a PEM key with newlines.
+    const ECHOED: [&str; 5] = [
+        "canary-TOKEN-91f3",
+        "canarySECRETkey0123456789abcdef",
+        "SDK-HMAC-SHA256 Access=CANARYAK, SignedHeaders=host, Signature=canarySIG0123",
+        "canary-PASS\"w\u{f6}rd\\1",
+        "-----BEGIN RSA PRIVATE KEY-----\ncanaryPEM0123456789\n-----END RSA PRIVATE KEY-----",
+    ];
+    /// A piece of each secret that `{:?}` writes as it is (no character Debug escapes).
+    const CANARY_PIECES: [&str; 5] = [
+        "canary-TOKEN-91f3",
+        "canarySECRETkey",
+        "canarySIG0123",
+        "canary-PASS",
+        "canaryPEM0123456789",
+    ];
+
+    /// A body holding every member of every KPS answer, each text member echoing every secret (raw and
+    /// JSON-escaped twice over), and the identifiers too when `ids` is set: the emulator's echo faults.
+    fn echo_body(ids: bool) -> String {
+        let text: String = ECHOED
+            .iter()
+            .map(|s| format!("{s} {}", serde_json::to_string(s).unwrap()))
+            .collect::<Vec<_>>()
+            .join(" | ");
+        let id = |valid: &str| {
+            if ids {
+                ECHOED[0].to_owned()
+            } else {
+                valid.to_owned()
+            }
+        };
+        serde_json::json!({
+            "task_id": id("t-1"), "server_id": id("s-1"), "task_status": id("RUNNING_UNBIND"),
+            "status": "FAILED", "error_code": id("KPS.0002"), "error_msg": text, "total": 1,
+            "tasks": [{ "task_id": id("t-1"), "operate_type": text, "task_time": "1", "server_name": text,
+                        "server_id": id("s-1"), "keypair_name": text, "task_error_code": text,
+                        "task_error_msg": text }],
+        })
+        .to_string()
+    }
+
+    /// Every result and failure the pure core makes from an echoing answer, as `{:?}` writes it: every field
+    /// of every type, whatever fields are added later.
+    fn everything_made_from_an_echo(ids: bool, status: u16) -> Vec<String> {
+        let masker = Masker::new(ECHOED);
+        let echo = || {
+            HttpResponse::received(
+                status,
+                Some(ECHOED[0].to_owned()),
+                None,
+                Body::Text(echo_body(ids)),
+                &masker,
+            )
+        };
+        let mut made = vec![
+            format!(
+                "{:?}",
+                crate::response::disassociate_result::<SerdeJson>(echo(), &masker)
+            ),
+            format!("{:?}", task_result::<SerdeJson>(echo(), &masker)),
+            format!("{:?}", task_list_result::<SerdeJson>(echo(), &masker)),
+            format!("{:?}", delete_result::<SerdeJson>(echo(), &masker)),
+            format!("{:?}", api_failure::<SerdeJson>(echo(), &masker)),
+        ];
+        if let Ok(list) = task_list_result::<SerdeJson>(echo(), &masker) {
+            made.push(format!(
+                "{:?}",
+                task_failed(task("FAILED_UNBIND"), list.tasks.first())
+            ));
+        }
+        made
+    }
+
+    #[test]
+    fn nothing_made_from_an_answer_that_echoes_the_request_holds_a_secret_in_any_field() {
+        for ids in [false, true] {
+            for status in [200, 202, 400, 401, 500] {
+                for made in everything_made_from_an_echo(ids, status) {
+                    for piece in CANARY_PIECES {
+                        assert!(!made.contains(piece), "{piece} in {made}");
+                    }
+                }
+            }
+        }
+        // The sweep sees real results, not only failures: a list with valid identifiers is returned masked.
+        let made = everything_made_from_an_echo(false, 200);
+        assert!(made[2].starts_with("Ok(TaskList"), "{}", made[2]);
+        assert!(made[2].contains("server_name: \"*** "), "{}", made[2]);
     }
 }

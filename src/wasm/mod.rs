@@ -13,6 +13,7 @@ pub use errors::{is_kps_error, KpsError};
 pub use validate::validate_options;
 
 use crate::error::{ErrorKind, Failure};
+use crate::masking::Masker;
 use crate::model::{KeypairTask, TaskList};
 use crate::options::{
     validate_delete_failed_task, validate_disassociate, validate_disassociate_and_wait,
@@ -104,18 +105,17 @@ pub async fn get_keypair_task(options: JsValue) -> Result<JsValue, JsValue> {
     let options = convert::options(&options);
     let query = validate_task_query(options.input, &environment()).map_err(to_js)?;
     let signal = options.signal;
-    let secrets = secrets(&query.client.credentials, None);
-    let response = send(
+    let task = send(
         &query.client,
         &query.project_id,
         task_operation(&query),
         signal.as_ref(),
         query.client.timeout_ms,
-        &secrets,
+        &call_masker(&query.client.credentials, None),
+        task_result::<EngineJson>,
     )
     .await
     .map_err(to_js)?;
-    let task = task_result::<EngineJson>(response, &secrets).map_err(to_js)?;
     Ok(json::to_js(&task))
 }
 
@@ -174,18 +174,17 @@ pub async fn delete_failed_task(options: JsValue) -> Result<(), JsValue> {
     };
     let signal = options.signal;
     let client = &validated.client;
-    let secrets = secrets(&client.credentials, None);
-    let response = send(
+    let deleted = send(
         client,
         &validated.project_id,
         operation,
         signal.as_ref(),
         client.timeout_ms,
-        &secrets,
+        &call_masker(&client.credentials, None),
+        delete_result::<EngineJson>,
     )
-    .await
-    .map_err(to_js)?;
-    delete_result::<EngineJson>(response, &secrets).map_err(to_js)
+    .await;
+    deleted.map_err(to_js)
 }
 
 async fn disassociate(
@@ -205,17 +204,16 @@ async fn disassociate(
         .auth
         .as_ref()
         .map(|auth| auth.key.expose());
-    let secrets = secrets(&client.credentials, auth_key);
-    let response = send(
+    send(
         client,
         &validated.project_id,
         operation,
         signal,
         client.timeout_ms,
-        &secrets,
+        &call_masker(&client.credentials, auth_key),
+        disassociate_result::<EngineJson>,
     )
-    .await?;
-    disassociate_result::<EngineJson>(response, &secrets)
+    .await
 }
 
 async fn list_tasks(options: &JsValue, which: &str) -> Result<JsValue, JsValue> {
@@ -229,6 +227,7 @@ async fn list_tasks(options: &JsValue, which: &str) -> Result<JsValue, JsValue> 
         validated.limit,
         validated.offset,
         signal.as_ref(),
+        &call_masker(&validated.client.credentials, None),
     )
     .await
     .map_err(to_js)?;
@@ -242,6 +241,7 @@ async fn fetch_task_list(
     limit: Option<u32>,
     offset: Option<u32>,
     signal: Option<&AbortSignal>,
+    masker: &Masker<'_>,
 ) -> Result<TaskList, Failure> {
     let mut query: Vec<(&str, String)> = Vec::new();
     if let Some(limit) = limit {
@@ -256,17 +256,16 @@ async fn fetch_task_list(
         query: &query,
         body: None,
     };
-    let secrets = secrets(&client.credentials, None);
-    let response = send(
+    send(
         client,
         project_id,
         operation,
         signal,
         client.timeout_ms,
-        &secrets,
+        masker,
+        task_list_result::<EngineJson>,
     )
-    .await?;
-    task_list_result::<EngineJson>(response, &secrets)
+    .await
 }
 
 fn task_operation(query: &TaskQueryOptions) -> Operation<'static> {
@@ -289,7 +288,7 @@ async fn wait_for_task(
     auth_key: Option<&str>,
 ) -> Result<JsValue, JsValue> {
     let client = &query.client;
-    let secrets = secrets(&client.credentials, auth_key);
+    let masker = call_masker(&client.credentials, auth_key);
     let mut waiter = Waiter::new(
         &query.task_id,
         wait.interval_ms,
@@ -300,20 +299,21 @@ async fn wait_for_task(
         let Some(poll_timeout) = waiter.poll_timeout(Date::now(), client.timeout_ms) else {
             return Err(to_js(waiter.timed_out()));
         };
-        let (poll, retry_after) = match send(
+        let polled = send(
             client,
             &query.project_id,
             task_operation(query),
             signal,
             poll_timeout,
-            &secrets,
-        )
-        .await
-        {
-            Ok(response) => {
+            &masker,
+            |response, masker| {
                 let retry_after = response.retry_after_secs;
-                (task_result::<EngineJson>(response, &secrets), retry_after)
-            }
+                Ok((task_result::<EngineJson>(response, masker), retry_after))
+            },
+        )
+        .await;
+        let (poll, retry_after) = match polled {
+            Ok(polled) => polled,
             Err(failure) if failure.kind == ErrorKind::Abort => return Err(to_js(failure)),
             Err(failure) => (Err(failure), None),
         };
@@ -326,7 +326,7 @@ async fn wait_for_task(
             Step::Succeeded(task) => return Ok(json::to_js(&task)),
             Step::Failed(task) => {
                 return Err(to_js(
-                    failed_task(client, &query.project_id, task, signal, &secrets).await,
+                    failed_task(client, &query.project_id, task, signal, &masker).await,
                 ))
             }
             Step::Stop(failure) => return Err(to_js(failure)),
@@ -341,44 +341,60 @@ async fn failed_task(
     project_id: &str,
     task: KeypairTask,
     signal: Option<&AbortSignal>,
-    secrets: &[&str],
+    masker: &Masker<'_>,
 ) -> Failure {
-    let list = fetch_task_list(client, project_id, "failed-tasks", None, None, signal).await;
+    let list = fetch_task_list(
+        client,
+        project_id,
+        "failed-tasks",
+        None,
+        None,
+        signal,
+        masker,
+    )
+    .await;
     let entry = list.ok().and_then(|list| {
         list.tasks
             .into_iter()
             .find(|entry| entry.task_id == task.task_id)
     });
-    task_failed(task, entry.as_ref(), secrets)
+    task_failed(task, entry.as_ref())
 }
 
-async fn send(
+/// Sends one request of a call and turns the answer into a result with `read`. Both see the request's
+/// secrets masked: the call's (`masker`) and the request's own signature, which exists only once it is signed.
+async fn send<T>(
     client: &ClientOptions,
     project_id: &str,
     operation: Operation<'_>,
     signal: Option<&AbortSignal>,
     timeout_ms: u32,
-    secrets: &[&str],
-) -> Result<HttpResponse, Failure> {
+    masker: &Masker<'_>,
+    read: impl FnOnce(HttpResponse, &Masker) -> Result<T, Failure>,
+) -> Result<T, Failure> {
     let request = prepare(operation, project_id, client, Date::now())?;
-    transport::send(request, timeout_ms, signal.cloned(), secrets).await
+    let masker = masker.with(request.signature_secrets());
+    let response = transport::send(request, timeout_ms, signal.cloned(), &masker).await?;
+    read(response, &masker)
 }
 
-/// The call's secret values, masked in any error text a server echoes back.
-fn secrets<'a>(credentials: &'a Credentials, auth_key: Option<&'a str>) -> Vec<&'a str> {
+/// The call's secrets, masked in anything a server sends back: the token, or the access key ID, secret key
+/// and security token; and `auth_key`, the password or private key of an unbind, when the call has one.
+fn call_masker<'a>(credentials: &'a Credentials, auth_key: Option<&'a str>) -> Masker<'a> {
     let mut secrets: Vec<&str> = auth_key.into_iter().collect();
     match credentials {
         Credentials::Token(token) => secrets.push(token.expose()),
         Credentials::AccessKey {
+            access_key_id,
             secret_access_key,
             security_token,
-            ..
         } => {
+            secrets.push(access_key_id);
             secrets.push(secret_access_key.expose());
             secrets.extend(security_token.as_ref().map(|token| token.expose()));
         }
     }
-    secrets
+    Masker::new(secrets)
 }
 
 /// Relative endpoints resolve against the page's URL: allowed where there is one (pages, workers).

@@ -7,8 +7,9 @@
 //! web-sys then cost about 100 µs per call in crossings and closures; `host.js` does it in one call.)
 
 use crate::error::{ErrorKind, Failure};
+use crate::masking::Masker;
 use crate::request::PreparedRequest;
-use crate::response::{excerpt, redact, Body, HttpResponse, MAX_BODY_BYTES};
+use crate::response::{excerpt, request_id_of, Body, HttpResponse, MAX_BODY_BYTES};
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -66,13 +67,14 @@ pub fn signal_unusable() -> Failure {
     )
 }
 
-/// Sends `request` and reads the whole response. `secrets` are masked in the description of a failed
-/// fetch: it comes from whatever `fetch` the page installed (a mock may print the request).
+/// Sends `request` and reads the whole response. `masker` holds the request's secrets: they are masked in
+/// the description of a failed fetch (it comes from whatever `fetch` the page installed, and a mock may
+/// print the request) and in the request ID.
 pub async fn send(
     request: PreparedRequest,
     timeout_ms: u32,
     signal: Option<AbortSignal>,
-    secrets: &[&str],
+    masker: &Masker<'_>,
 ) -> Result<HttpResponse, Failure> {
     let mut header_lines = String::with_capacity(256);
     for (name, value) in &request.headers {
@@ -94,11 +96,11 @@ pub async fn send(
     );
     let exchange: Exchange = JsFuture::from(pending)
         .await
-        .map_err(|_| no_response("the transport failed", secrets))?
+        .map_err(|_| no_response("the transport failed", masker))?
         .unchecked_into();
     let in_response = |failure: Failure| Failure {
         status: exchange.status(),
-        request_id: exchange.request_id(),
+        request_id: request_id_of(exchange.request_id(), masker),
         ..failure
     };
     match exchange.failure() {
@@ -128,7 +130,7 @@ pub async fn send(
             let detail = exchange.detail();
             return Err(no_response(
                 detail.as_deref().unwrap_or("an unknown error"),
-                secrets,
+                masker,
             ));
         }
     }
@@ -144,20 +146,21 @@ pub async fn send(
             },
         }
     };
-    Ok(HttpResponse {
-        status: exchange.status(),
-        request_id: exchange.request_id(),
+    Ok(HttpResponse::received(
+        exchange.status(),
+        exchange.request_id(),
         // Only the delay-in-seconds form: an HTTP-date would need a date parser for a header KPS does not send.
-        retry_after_secs: exchange
+        exchange
             .retry_after()
             .and_then(|value| value.trim().parse().ok()),
         body,
-    })
+        masker,
+    ))
 }
 
-/// No response: `detail` (from a thrown error) is cut to an excerpt and its secrets masked.
-fn no_response(detail: &str, secrets: &[&str]) -> Failure {
-    let detail = excerpt(&redact(detail, secrets));
+/// No response: `detail` (from a thrown error) has its secrets masked, then is cut to an excerpt.
+fn no_response(detail: &str, masker: &Masker) -> Failure {
+    let detail = excerpt(&masker.mask(detail));
     Failure::local(
         ErrorKind::Network,
         format!("no response from the service ({detail})"),

@@ -1,0 +1,366 @@
+//! [`Masker`]: the call's secrets, and the one place that masks them in whatever a server sends back.
+//!
+//! A server may echo a request: a misconfigured gateway, a debug proxy, a hostile endpoint. Every string of a
+//! response that can reach the caller passes through a `Masker` holding every secret of the call — the token,
+//! the secret key, the security token, the access key ID, `auth.key`, and each request's `Authorization` value
+//! and signature — before it becomes a result or an error: the JSON tree of a body is masked as a whole as
+//! soon as it is parsed ([`Masker::mask_json`]), and any other text (an excerpt of a body that is not JSON, a
+//! runtime's description of a failed fetch) with [`Masker::mask`]. Identifiers are then checked for their
+//! shape ([`crate::identifiers`]); a masked one fails that check by construction.
+//!
+//! Each secret of 4 bytes or more is looked for as it is, JSON-escaped as the request body writes it
+//! ([`push_json_string`]) and as other encoders write it (`\/` for `/`, `\u00e9` for non-ASCII, Go's
+//! `\u003c` for `<>&`), and escaped twice (a body printed inside another JSON string). Overlapping matches,
+//! of one secret or of several, are masked as one span, so no piece of a secret survives between them.
+//! The escaped forms of a secret are built the first time a text at least as long as the secret is masked
+//! (no form is shorter than the secret): a call whose answers are short never builds the forms of a 10 KB
+//! IAM token.
+
+use core::cell::OnceCell;
+use std::borrow::Cow;
+
+use zeroize::Zeroize;
+
+use crate::json::{push_json_string, JsonValue};
+
+/// Secrets shorter than this are not masked: they would mask ordinary words.
+pub const MIN_SECRET_BYTES: usize = 4;
+
+/// The secrets of one call (or one request of it), and their escaped forms once needed.
+#[derive(Clone, Default)]
+pub struct Masker<'a> {
+    secrets: Vec<Pattern<'a>>,
+}
+
+#[derive(Clone)]
+struct Pattern<'a> {
+    value: Cow<'a, str>,
+    forms: OnceCell<Vec<String>>,
+}
+
+impl<'a> Masker<'a> {
+    /// A masker of `secrets` (those shorter than [`MIN_SECRET_BYTES`] are left out).
+    pub fn new(secrets: impl IntoIterator<Item = &'a str>) -> Masker<'a> {
+        let mut masker = Masker::default();
+        for secret in secrets {
+            masker.push(Cow::Borrowed(secret));
+        }
+        masker
+    }
+
+    /// This masker plus `extra` secrets it owns (a request's `Authorization` value and signature).
+    pub fn with(&self, extra: impl IntoIterator<Item = String>) -> Masker<'a> {
+        let mut masker = self.clone();
+        for secret in extra {
+            masker.push(Cow::Owned(secret));
+        }
+        masker
+    }
+
+    fn push(&mut self, value: Cow<'a, str>) {
+        if value.len() >= MIN_SECRET_BYTES && !self.secrets.iter().any(|s| s.value == value) {
+            self.secrets.push(Pattern {
+                value,
+                forms: OnceCell::new(),
+            });
+        }
+    }
+
+    /// `text` with every occurrence of a secret, in any of its forms, replaced by `***`.
+    pub fn mask<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        for secret in &self.secrets {
+            if secret.value.len() > text.len() {
+                continue;
+            }
+            for form in secret.forms.get_or_init(|| escaped_forms(&secret.value)) {
+                find_spans(text, form, &mut spans);
+            }
+        }
+        if spans.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        // A mask rather than sorting and merging the spans: no sort in the wasm, and overlaps merge by themselves.
+        let mut masked = vec![false; text.len()];
+        for (start, end) in spans {
+            if let Some(bytes) = masked.get_mut(start..end) {
+                bytes.fill(true);
+            }
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut start = 0;
+        while start < text.len() {
+            let secret = masked[start];
+            let end = masked[start..]
+                .iter()
+                .position(|&m| m != secret)
+                .map_or(text.len(), |run| start + run);
+            if secret {
+                out.push_str("***");
+            } else {
+                // Spans are matches of whole UTF-8 strings in UTF-8 text: runs start and end on character
+                // boundaries.
+                out.push_str(text.get(start..end).unwrap_or_default());
+            }
+            start = end;
+        }
+        Cow::Owned(out)
+    }
+
+    /// Masks every string of a parsed body in place (members' names too: a reader may report one).
+    pub fn mask_json(&self, value: &mut JsonValue) {
+        if self.secrets.is_empty() {
+            return;
+        }
+        match value {
+            JsonValue::String(text) => self.mask_in_place(text),
+            JsonValue::Array(items) => items.iter_mut().for_each(|item| self.mask_json(item)),
+            JsonValue::Object(members) => {
+                for (name, member) in members {
+                    self.mask_in_place(name);
+                    self.mask_json(member);
+                }
+            }
+            JsonValue::Null | JsonValue::Bool(_) | JsonValue::Number(_) => {}
+        }
+    }
+
+    fn mask_in_place(&self, text: &mut String) {
+        if let Cow::Owned(masked) = self.mask(text) {
+            *text = masked;
+        }
+    }
+}
+
+impl Drop for Masker<'_> {
+    fn drop(&mut self) {
+        for secret in &mut self.secrets {
+            if let Cow::Owned(value) = &mut secret.value {
+                value.zeroize();
+            }
+            if let Some(forms) = secret.forms.get_mut() {
+                forms.iter_mut().for_each(Zeroize::zeroize);
+            }
+        }
+    }
+}
+
+// Deliberately not derived: a Masker holds the call's secrets.
+impl core::fmt::Debug for Masker<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Masker({} secrets)", self.secrets.len())
+    }
+}
+
+/// `secret` as it is, and as JSON encoders write it inside a string: the forms `redact` looks for, each once.
+fn escaped_forms(secret: &str) -> Vec<String> {
+    let ours = json_escaped(secret);
+    let with_slashes = ours.replace('/', "\\/");
+    let candidates = [
+        secret.to_owned(),
+        json_escaped(&ours),
+        escape_non_ascii(&ours, LOWER_HEX),
+        escape_non_ascii(&ours, UPPER_HEX),
+        escape_non_ascii(&with_slashes, LOWER_HEX),
+        ours.replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026"),
+        ours,
+        with_slashes,
+    ];
+    let mut forms: Vec<String> = Vec::with_capacity(candidates.len());
+    for form in candidates {
+        if !forms.contains(&form) {
+            forms.push(form);
+        }
+    }
+    forms
+}
+
+const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
+const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// `\uXXXX` (in `hex` digits, surrogate pairs beyond the BMP) for every non-ASCII character, as Python's
+/// `json.dumps` and PHP's `json_encode` (lowercase) or some Java encoders (uppercase) write them.
+fn escape_non_ascii(text: &str, hex: &[u8; 16]) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+            continue;
+        }
+        let mut units = [0u16; 2];
+        for unit in c.encode_utf16(&mut units) {
+            out.push_str("\\u");
+            for shift in [12, 8, 4, 0] {
+                out.push(char::from(hex[usize::from((*unit >> shift) & 0xf)]));
+            }
+        }
+    }
+    out
+}
+
+/// `text` escaped as inside a JSON string literal, without the quotes.
+fn json_escaped(text: &str) -> String {
+    let mut quoted = String::with_capacity(text.len() + 2);
+    push_json_string(&mut quoted, text);
+    quoted[1..quoted.len() - 1].to_owned()
+}
+
+/// Appends the byte range of every occurrence of `pattern` in `text`, overlapping ones included, merging those
+/// that overlap. The usual case (no occurrence) is one `str::find`; the rest is Knuth–Morris–Pratt, linear in
+/// `text` even for a pattern such as `aaaa` that overlaps itself.
+fn find_spans(text: &str, pattern: &str, spans: &mut Vec<(usize, usize)>) {
+    let Some(first) = text.find(pattern) else {
+        return;
+    };
+    let pattern = pattern.as_bytes();
+    let mut border = vec![0; pattern.len()];
+    let mut matched = 0;
+    for i in 1..pattern.len() {
+        while matched > 0 && pattern[i] != pattern[matched] {
+            matched = border[matched - 1];
+        }
+        if pattern[i] == pattern[matched] {
+            matched += 1;
+        }
+        border[i] = matched;
+    }
+    let mut current: Option<(usize, usize)> = None;
+    matched = 0;
+    for (i, &byte) in text.as_bytes().iter().enumerate().skip(first) {
+        while matched > 0 && byte != pattern[matched] {
+            matched = border[matched - 1];
+        }
+        if byte == pattern[matched] {
+            matched += 1;
+        }
+        if matched == pattern.len() {
+            let (start, end) = (i + 1 - pattern.len(), i + 1);
+            current = match current {
+                Some((open, close)) if start <= close => Some((open, end)),
+                Some(done) => {
+                    spans.push(done);
+                    Some((start, end))
+                }
+                None => Some((start, end)),
+            };
+            matched = border[matched - 1];
+        }
+    }
+    spans.extend(current);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::response::MAX_BODY_BYTES;
+
+    fn redact(text: &str, secrets: &[&str]) -> String {
+        Masker::new(secrets.iter().copied()).mask(text).into_owned()
+    }
+
+    const PEM_KEY: &str = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\nAAAAMwAAAAtzc2gtZWQy\n-----END OPENSSH PRIVATE KEY-----\n";
+    const PASSWORD: &str = "pa\"ss\\wörd\n\t€1";
+
+    /// `text` as a JSON string literal, by serde_json rather than by the escaper under test.
+    fn quoted(text: &str) -> String {
+        serde_json::to_string(text).unwrap()
+    }
+
+    #[test]
+    fn a_pem_key_and_a_password_are_masked_raw_json_escaped_and_escaped_twice() {
+        for secret in [PEM_KEY, PASSWORD] {
+            let once = quoted(secret);
+            let twice = quoted(&once);
+            for (form, expected) in [
+                (secret.to_owned(), "echo: *** end"),
+                (once.clone(), "echo: \"***\" end"),
+                (twice, "echo: \"\\\"***\\\"\" end"),
+            ] {
+                let text = format!("echo: {form} end");
+                assert_eq!(redact(&text, &[secret]), expected, "{text}");
+            }
+            let body = serde_json::json!({"server": {"id": "s-1", "auth": {"type": "password", "key": secret}}})
+                .to_string();
+            let logged = serde_json::json!({"request": {"body": body}}).to_string();
+            let masked = redact(&[body.as_str(), " ", &logged].concat(), &[secret]);
+            assert_eq!(masked.matches("***").count(), 2, "{masked}");
+            for piece in ["b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ", "wörd", "€1"] {
+                if secret.contains(piece) {
+                    assert!(!masked.contains(piece), "{piece:?} in {masked}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn text_without_the_secrets_is_returned_unchanged() {
+        let text = "{\"error_code\":\"KPS.0002\",\"error_msg\":\"pa\\\"ss ö\\n€ -----BEGIN\"}";
+        assert_eq!(redact(text, &[PEM_KEY, PASSWORD, "canary-token-123"]), text);
+        assert_eq!(redact(text, &[]), text);
+        assert_eq!(redact("", &[PASSWORD]), "");
+    }
+
+    #[test]
+    fn a_secret_echoed_by_other_json_encoders_is_masked_too() {
+        let secret = "p\u{e4}ssw\u{f6}rd/\u{20ac}<&>\u{1f511}";
+        for (encoder, echoed) in [
+            ("PHP", r"p\u00e4ssw\u00f6rd\/\u20ac<&>\ud83d\udd11"),
+            ("Python", r"p\u00e4ssw\u00f6rd/\u20ac<&>\ud83d\udd11"),
+            (
+                "Java, uppercase hex",
+                r"p\u00E4ssw\u00F6rd/\u20AC<&>\uD83D\uDD11",
+            ),
+            (
+                "Go",
+                "p\u{e4}ssw\u{f6}rd/\u{20ac}\\u003c\\u0026\\u003e\u{1f511}",
+            ),
+            (
+                "with slashes only",
+                "p\u{e4}ssw\u{f6}rd\\/\u{20ac}<&>\u{1f511}",
+            ),
+        ] {
+            let text = ["{\"error_msg\":\"bad password ", echoed, "\"}"].concat();
+            assert_eq!(
+                redact(&text, &[secret]),
+                "{\"error_msg\":\"bad password ***\"}",
+                "{encoder}"
+            );
+        }
+    }
+
+    #[test]
+    fn secrets_shorter_than_4_bytes_are_not_masked() {
+        assert_eq!(redact("a \"b\" abc", &["abc", "\"b\"", ""]), "a \"b\" abc");
+        assert_eq!(
+            redact("a \\\"b\\\" abcd", &["\"b\"", "abcd"]),
+            "a \\\"b\\\" ***"
+        );
+    }
+
+    #[test]
+    fn overlapping_and_nested_secrets_are_masked_as_one_span() {
+        assert_eq!(redact("xabcdefghix", &["abcdef", "defghi"]), "x***x");
+        assert_eq!(redact("xabcdefghix", &["defghi", "abcdef"]), "x***x");
+        assert_eq!(
+            redact("zz-abcd-zz abcd", &["abcd", "zz-abcd-zz"]),
+            "*** ***"
+        );
+        assert_eq!(redact("baaaaaab aaaa", &["aaaa"]), "b***b ***");
+        assert_eq!(redact("abcdabcd", &["abcd"]), "***");
+    }
+
+    #[test]
+    fn a_megabyte_of_text_against_a_16_kib_secret_that_overlaps_itself_is_masked_in_linear_time() {
+        let text = "a".repeat(MAX_BODY_BYTES);
+        let secret = "a".repeat(16 * 1024);
+        assert_eq!(redact(&text, &[&secret]), "***");
+        let text = ["b", &"a".repeat(MAX_BODY_BYTES), "b"].concat();
+        let secret = [&"a".repeat(16 * 1024 - 1), "b"].concat();
+        assert_eq!(
+            redact(&text, &[&secret]),
+            ["b", &"a".repeat(MAX_BODY_BYTES - secret.len() + 1), "***"].concat()
+        );
+    }
+}
