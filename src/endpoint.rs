@@ -18,7 +18,8 @@
 //! The endpoint is never echoed in full in a message: it could carry credentials (in `user:pass@` or a query).
 
 use crate::error::Failure;
-use crate::options::{decimal, nearest, quote};
+use crate::messages::{decimal, quote, reject_blanks};
+use crate::suggestions::nearest;
 
 /// The regions of the official Node/Java SDKs (DESIGN.md §1), in that order.
 pub const REGIONS: &[&str] = &[
@@ -400,7 +401,7 @@ fn check_common(text: &str, field: &str) -> Result<(), Failure> {
             .concat(),
         ));
     }
-    crate::options::reject_blanks(field, text)
+    reject_blanks(field, text)
 }
 
 // `https://` or `http://` (either case): whether it is https, and what follows the `//`.

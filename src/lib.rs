@@ -12,6 +12,7 @@ pub mod identifiers;
 pub mod input;
 pub mod json;
 pub mod masking;
+mod messages;
 pub mod model;
 pub mod options;
 pub mod request;
@@ -19,6 +20,7 @@ pub mod response;
 pub mod secret;
 pub mod sign_request;
 pub mod signing;
+mod suggestions;
 pub mod tasks;
 
 // talc, not std's dlmalloc: 7 KB less wasm for the single-threaded wasm the package ships, no slower.

@@ -27,10 +27,11 @@ use zeroize::Zeroize;
 use crate::endpoint::{check_path, parse_authority};
 use crate::error::{ErrorKind, Failure};
 use crate::input::Input;
-use crate::options::{
-    access_key, check_keys, decimal, quote, required, string, wrong_type, Credentials, Fields,
-    CREDENTIALS_ALIASES, CREDENTIALS_KEYS, TOP_ALIASES,
-};
+use crate::messages::{decimal, quote};
+use crate::options::credentials::access_key;
+use crate::options::fields::{required, string, wrong_type, Fields};
+use crate::options::keys::{check_keys, CREDENTIALS, TOP_ALIASES};
+use crate::options::Credentials;
 use crate::secret::Secret;
 use crate::signing::{format_sdk_date, percent_decode, sign, SignableRequest, Signature};
 
@@ -306,12 +307,7 @@ fn check_option_keys(entries: &[(String, Input)]) -> Result<(), Failure> {
         )?;
     }
     match entries.iter().find(|(key, _)| key == "credentials") {
-        Some((_, Input::Object(inner))) => check_keys(
-            inner,
-            "credentials",
-            &[CREDENTIALS_KEYS],
-            CREDENTIALS_ALIASES,
-        ),
+        Some((_, Input::Object(inner))) => CREDENTIALS.check_keys(inner),
         _ => Ok(()),
     }
 }
