@@ -28,10 +28,9 @@ use crate::endpoint::{check_path, parse_authority};
 use crate::error::{ErrorKind, Failure};
 use crate::input::Input;
 use crate::messages::{decimal, quote};
-use crate::options::credentials::access_key;
+use crate::options::credentials::{access_key, AccessKey};
 use crate::options::fields::{required, string, wrong_type, Fields};
 use crate::options::keys::{check_keys, CREDENTIALS, TOP_ALIASES};
-use crate::options::Credentials;
 use crate::secret::Secret;
 use crate::signing::{format_sdk_date, percent_decode, sign, SignableRequest, Signature};
 
@@ -243,7 +242,11 @@ pub fn validate_sign_request(input: Input) -> Result<SignRequest, Failure> {
     let mut fields = Fields { entries };
     check_option_keys(&fields.entries)?;
 
-    let (access_key_id, secret_access_key, security_token) = credentials(&mut fields)?;
+    let AccessKey {
+        access_key_id,
+        secret_access_key,
+        security_token,
+    } = credentials(&mut fields)?;
     let method = method(fields.take("method"))?;
     let mut url = required(
         "url",
@@ -312,7 +315,7 @@ fn check_option_keys(entries: &[(String, Input)]) -> Result<(), Failure> {
     }
 }
 
-fn credentials(fields: &mut Fields) -> Result<(String, Secret, Option<Secret>), Failure> {
+fn credentials(fields: &mut Fields) -> Result<AccessKey, Failure> {
     let mut inner = match fields.take("credentials") {
         Input::Object(entries) => Fields { entries },
         Input::Undefined => {
@@ -331,17 +334,7 @@ fn credentials(fields: &mut Fields) -> Result<(String, Secret, Option<Secret>), 
             ))
         }
     };
-    match access_key(&mut inner)? {
-        Credentials::AccessKey {
-            access_key_id,
-            secret_access_key,
-            security_token,
-        } => Ok((access_key_id, secret_access_key, security_token)),
-        Credentials::Token(_) => Err(Failure::invalid(
-            "credentials",
-            "credentials must be an access key pair",
-        )),
-    }
+    access_key(&mut inner)
 }
 
 fn method(value: Input) -> Result<&'static str, Failure> {

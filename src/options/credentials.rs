@@ -52,7 +52,14 @@ pub(super) fn from_fields(fields: &mut Fields) -> Result<Credentials, Failure> {
             check_token(&token)?;
             Ok(Credentials::Token(token))
         }
-        (None, Some(mut fields)) => access_key(&mut fields),
+        (None, Some(mut fields)) => {
+            let key = access_key(&mut fields)?;
+            Ok(Credentials::AccessKey {
+                access_key_id: key.access_key_id,
+                secret_access_key: key.secret_access_key,
+                security_token: key.security_token,
+            })
+        }
     }
 }
 
@@ -132,8 +139,15 @@ fn check_secret_text(
     Ok(())
 }
 
+/// A checked `credentials` object: what [`Credentials::AccessKey`] holds, and what `signRequest` signs with.
+pub(crate) struct AccessKey {
+    pub(crate) access_key_id: String,
+    pub(crate) secret_access_key: Secret,
+    pub(crate) security_token: Option<Secret>,
+}
+
 /// Checks a `credentials` object: `accessKeyId`, then `secretAccessKey`, then `securityToken`.
-pub(crate) fn access_key(fields: &mut Fields) -> Result<Credentials, Failure> {
+pub(crate) fn access_key(fields: &mut Fields) -> Result<AccessKey, Failure> {
     const AK: &str = "credentials.accessKeyId";
     const SK: &str = "credentials.secretAccessKey";
     const ST: &str = "credentials.securityToken";
@@ -186,7 +200,7 @@ pub(crate) fn access_key(fields: &mut Fields) -> Result<Credentials, Failure> {
     if let Some(token) = &security_token {
         check_secret_text(ST, token, MAX_TOKEN_BYTES, "64 KiB", IN_A_HEADER)?;
     }
-    Ok(Credentials::AccessKey {
+    Ok(AccessKey {
         access_key_id,
         secret_access_key,
         security_token,
