@@ -164,7 +164,9 @@ pub(crate) fn access_key(fields: &mut Fields) -> Result<AccessKey, Failure> {
         return Err(Failure::invalid(
             AK,
             [
-                "credentials.accessKeyId must be at most 128 letters and digits; got ",
+                "credentials.accessKeyId must be at most ",
+                &decimal(MAX_ACCESS_KEY_ID_CHARS as u64),
+                " letters and digits; got ",
                 &decimal(count as u64),
                 " characters",
             ]
