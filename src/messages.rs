@@ -8,7 +8,7 @@
 use crate::error::Failure;
 
 /// A user's (non-secret) value in quotes for a message: at most 40 characters (cut at a character boundary,
-/// then `…`), control characters shown as `�`.
+/// then `…`), control and invisible formatting characters shown as `�`.
 pub(crate) fn quote(value: &str) -> String {
     let mut out = String::from("'");
     for (index, c) in value.chars().enumerate() {
@@ -16,7 +16,8 @@ pub(crate) fn quote(value: &str) -> String {
             out.push('…');
             break;
         }
-        out.push(if c.is_control() { '\u{FFFD}' } else { c });
+        let hidden = c.is_control() || is_invisible_formatting(c);
+        out.push(if hidden { '\u{FFFD}' } else { c });
     }
     out.push('\'');
     out
@@ -37,16 +38,38 @@ pub(crate) fn decimal(mut n: u64) -> String {
     digits[start..].iter().map(|&d| char::from(d)).collect()
 }
 
-/// How a character is named in a message: `a space`, `a whitespace or control character` (which would not show),
-/// or the character itself in quotes.
+/// How a character is named in a message: `a space`, `a whitespace or control character` or `an invisible
+/// formatting character` (which would not show), or the character itself in quotes.
 pub(crate) fn describe_char(c: char) -> String {
     if c == ' ' {
         "a space".into()
     } else if c.is_whitespace() || c.is_control() {
         "a whitespace or control character".into()
+    } else if is_invisible_formatting(c) {
+        "an invisible formatting character".into()
     } else {
         ["'", c.encode_utf8(&mut [0; 4]), "'"].concat()
     }
+}
+
+/// Unicode's invisible formatting characters (category Cf, less the few that print a sign): zero-width spaces
+/// and joiners, the byte-order mark, the soft hyphen, bidirectional marks and overrides, tags. Pasted with an id
+/// or a region they showed as nothing in a message. Listed by hand: std has no general-category lookup.
+fn is_invisible_formatting(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+    )
 }
 
 /// Cuts `value` to at most `max` characters, at a character boundary (for a field path, which has no `…`).
@@ -112,5 +135,30 @@ mod tests {
         for n in [0, 7, 10, 600_000, u64::MAX] {
             assert_eq!(decimal(n), n.to_string());
         }
+    }
+
+    #[test]
+    fn quote_shows_invisible_formatting_characters_as_replacement_characters() {
+        // Shown as they are, they quoted 'cn-north-4\u{200B}' as 'cn-north-4' next to "did you mean 'cn-north-4'?".
+        for c in [
+            '\u{200B}',
+            '\u{FEFF}',
+            '\u{202E}',
+            '\u{00AD}',
+            '\u{2060}',
+            '\u{E0041}',
+        ] {
+            let value = ["cn-north-4", c.encode_utf8(&mut [0; 4])].concat();
+            assert_eq!(quote(&value), "'cn-north-4\u{FFFD}'", "U+{:04X}", c as u32);
+        }
+        assert_eq!(quote("é 😀"), "'é 😀'");
+    }
+
+    #[test]
+    fn describe_char_names_an_invisible_formatting_character_instead_of_quoting_nothing() {
+        for c in ['\u{200B}', '\u{FEFF}', '\u{200E}'] {
+            assert_eq!(describe_char(c), "an invisible formatting character");
+        }
+        assert_eq!(describe_char('é'), "'é'");
     }
 }

@@ -301,4 +301,15 @@ mod tests {
         ]);
         assert_eq!(valid(local).client.endpoint.base, "http://127.0.0.1:8787");
     }
+
+    #[test]
+    fn a_region_with_a_zero_width_space_is_not_quoted_as_the_region_it_suggests() {
+        // It read: "got 'cn-north-4'; did you mean 'cn-north-4'?".
+        let message = rejects(
+            with(vec![set("region", s("cn-north-4\u{200B}"))]),
+            "region",
+            &["; got 'cn-north-4\u{FFFD}'; did you mean 'cn-north-4'?"],
+        );
+        assert!(!message.contains('\u{200B}'), "{message}");
+    }
 }

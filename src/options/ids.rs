@@ -387,4 +387,25 @@ mod tests {
                 .unwrap_err();
         assert_eq!(failure.message, "taskId must be a string; got null");
     }
+
+    #[test]
+    fn an_id_with_an_invisible_character_names_it_instead_of_quoting_nothing() {
+        // A byte-order mark or zero-width space pasted with an id was reported as "got '' at position 1".
+        rejects(
+            with(vec![set(
+                "projectId",
+                s("\u{FEFF}123456789abcdef0123456789abcdef"),
+            )]),
+            "projectId",
+            &["; got an invisible formatting character at position 1"],
+        );
+        rejects(
+            with(vec![set(
+                "serverId",
+                s("b8a3f4c2-1d2e-4f60-9a7b-3c4d5e6f7a8\u{200B}"),
+            )]),
+            "serverId",
+            &["; got an invisible formatting character at position 36"],
+        );
+    }
 }
