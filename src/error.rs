@@ -66,6 +66,8 @@ pub struct Failure {
     pub field: Option<String>,
     /// For task failures: the task and, when the failed-tasks list has it, why it failed.
     pub task: Option<Box<FailedTask>>,
+    /// How many requests the call made before it failed (1 when it made one, or none).
+    pub attempts: u32,
 }
 
 /// The task behind a [`ErrorKind::TaskFailed`] failure.
@@ -89,6 +91,7 @@ impl Failure {
             request_id: None,
             field: None,
             task: None,
+            attempts: 1,
         }
     }
 

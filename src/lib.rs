@@ -17,6 +17,7 @@ pub mod model;
 pub mod options;
 pub mod request;
 pub mod response;
+pub mod retry;
 pub mod secret;
 pub mod sign_request;
 pub mod signing;

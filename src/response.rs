@@ -104,6 +104,7 @@ pub fn disassociate_result<J: Json>(
             request_id: response.request_id,
             field: None,
             task: None,
+            attempts: 1,
         });
     }
     match parsed.task_id {
@@ -229,6 +230,7 @@ pub fn api_failure<J: Json>(response: HttpResponse, masker: &Masker) -> Failure 
         request_id: response.request_id,
         field: None,
         task: None,
+        attempts: 1,
     }
 }
 
@@ -391,6 +393,7 @@ mod tests {
                 request_id: Some("req-1".to_owned()),
                 field: None,
                 task: None,
+                attempts: 1,
             }
         );
     }

@@ -1,0 +1,374 @@
+//! The retry policy of every call, as pure decisions: which failures are worth another attempt, how long to
+//! wait before it, and when to stop. The clock, the random numbers and the sleeping are the caller's.
+//!
+//! What is retried (README "Retries" has the same table):
+//!
+//! | answer | GET | POST, DELETE |
+//! | --- | --- | --- |
+//! | `429`, `503`, a gateway throttling code ([`THROTTLING_CODES`]) | yes | yes: it proves the service did not act |
+//! | no response, a body cut short, `500`, `502`, `504` | yes | no: the request may have been acted on |
+//! | any other answer (`4xx`, a body that is not the documented shape) | no | no |
+//! | the call's `timeoutMs` or its `signal` | no | no |
+//!
+//! Like AWS SDK v3's standard mode: at most `maxAttempts` attempts (1–10, default 3); before attempt `n + 1`,
+//! a delay drawn uniformly from `[0, min(20 s, 100 ms × 2^(n-1))]` ("full jitter", so that many clients
+//! throttled at once do not come back at once), but never less than the answer's `Retry-After` (seconds or an
+//! HTTP date). Every attempt and every delay fits in the call's `timeoutMs`: a delay that would leave less
+//! than [`MIN_ATTEMPT_MS`] for the next attempt is not started, and the call rejects with the last answer's
+//! error. The error says how many attempts were made.
+
+use crate::error::{ErrorKind, Failure};
+
+/// `maxAttempts` when not given.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+/// Largest `maxAttempts`.
+pub const MAX_MAX_ATTEMPTS: u32 = 10;
+/// The first retry's jitter bound; it doubles with each retry.
+pub const BASE_DELAY_MS: f64 = 100.0;
+/// The largest jitter bound (a `Retry-After` may ask for longer).
+pub const MAX_DELAY_MS: f64 = 20_000.0;
+/// A retry is not started unless at least this much of `timeoutMs` would be left for it.
+pub const MIN_ATTEMPT_MS: f64 = 50.0;
+/// The gateway's codes for "too many requests": the request was refused before it reached KPS. Huawei Cloud's
+/// API gateway answers `APIG.0308` ("The throttling threshold has been reached: policy user over ratelimit…",
+/// HTTP 429); KPS's gateway writes the same code with the `APIGW.` prefix.
+pub const THROTTLING_CODES: [&str; 2] = ["APIGW.0308", "APIG.0308"];
+
+/// Whether a request's method lets it be sent twice without doing its work twice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// `GET`: reading again changes nothing.
+    Safe,
+    /// `POST` (an unbind), `DELETE` (a failed task): sent again, it may act twice, or report that the first
+    /// one did (`KPS.0005` for a task the lost answer had deleted).
+    Unsafe,
+}
+
+/// Whether the answer proves the service did not act on the request: throttled, or unavailable.
+pub fn proves_not_acted(failure: &Failure) -> bool {
+    failure.kind == ErrorKind::Api
+        && (matches!(failure.status, 429 | 503)
+            || THROTTLING_CODES.contains(&failure.code.as_str()))
+}
+
+/// Whether the request may have reached the service and its answer been lost: no response, a body cut
+/// short, or a gateway's `500`, `502` or `504`. Safe to retry only for a [`Method::Safe`] request.
+pub fn may_have_acted(failure: &Failure) -> bool {
+    match failure.kind {
+        ErrorKind::Network => true,
+        ErrorKind::Api => matches!(failure.status, 500 | 502 | 504),
+        _ => false,
+    }
+}
+
+/// Whether `failure` is worth another attempt of a `method` request.
+pub fn is_retryable(failure: &Failure, method: Method) -> bool {
+    proves_not_acted(failure) || (method == Method::Safe && may_have_acted(failure))
+}
+
+/// The attempts of one call: counts them, and decides after each failure whether to try again and when.
+#[derive(Debug)]
+pub struct Attempts {
+    max_attempts: u32,
+    made: u32,
+    deadline_ms: f64,
+    method: Method,
+}
+
+/// What to do after a failed attempt.
+#[derive(Debug, PartialEq)]
+pub enum Next {
+    /// Wait this many milliseconds, then try again.
+    RetryAfter(u32),
+    /// Stop: the call rejects with this failure (its `attempts` set).
+    GiveUp(Failure),
+}
+
+impl Attempts {
+    /// The attempts of a call of `method` that starts at `now_ms` and must end within `timeout_ms`.
+    pub fn new(max_attempts: u32, method: Method, now_ms: f64, timeout_ms: u32) -> Attempts {
+        Attempts {
+            max_attempts: max_attempts.clamp(1, MAX_MAX_ATTEMPTS),
+            made: 0,
+            deadline_ms: now_ms + f64::from(timeout_ms),
+            method,
+        }
+    }
+
+    /// Starts an attempt at `now_ms`: its timeout, the time left of the call's; `None` when none is left.
+    pub fn start(&mut self, now_ms: f64) -> Option<u32> {
+        let left = self.deadline_ms - now_ms;
+        if left < 1.0 {
+            return None;
+        }
+        self.made += 1;
+        Some(left as u32)
+    }
+
+    /// How many attempts were started.
+    pub fn made(&self) -> u32 {
+        self.made
+    }
+
+    /// After attempt number [`Attempts::made`] failed at `now_ms` with `failure` (whose answer asked to wait
+    /// `retry_after_ms`, if it did): retry after a delay, or give up. `random` is uniform in `[0, 1)`.
+    pub fn after_failure(
+        &self,
+        failure: Failure,
+        retry_after_ms: Option<f64>,
+        now_ms: f64,
+        random: f64,
+    ) -> Next {
+        if self.made >= self.max_attempts || !is_retryable(&failure, self.method) {
+            return Next::GiveUp(self.counted(failure));
+        }
+        let bound = (BASE_DELAY_MS * 2f64.powi(self.made as i32 - 1)).min(MAX_DELAY_MS);
+        let delay = (bound * random.clamp(0.0, 1.0)).max(retry_after_ms.unwrap_or(0.0));
+        if now_ms + delay + MIN_ATTEMPT_MS > self.deadline_ms {
+            return Next::GiveUp(self.counted(failure));
+        }
+        Next::RetryAfter(delay as u32)
+    }
+
+    /// `failure` with the number of attempts made, and the count in its message when there were several.
+    pub fn counted(&self, mut failure: Failure) -> Failure {
+        failure.attempts = self.made.max(1);
+        if failure.attempts > 1 {
+            failure
+                .message
+                .push_str(&format!(" (after {} attempts)", failure.attempts));
+        }
+        failure
+    }
+}
+
+/// Milliseconds a `Retry-After` value asks to wait, at `now_ms`: delay-seconds (`120`) or an HTTP date
+/// (`Wed, 21 Oct 2026 07:28:00 GMT`, the IMF-fixdate servers send; a date in the past means 0). `None` for
+/// anything else, which is then ignored. At most a day: a larger value is a server's mistake, and the
+/// call's `timeoutMs` bounds the wait anyway.
+pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
+    const DAY_MS: f64 = 86_400_000.0;
+    let value = value.trim();
+    if !value.is_empty() && value.len() <= 10 && value.bytes().all(|b| b.is_ascii_digit()) {
+        let seconds: u64 = value.parse().ok()?;
+        return Some((seconds as f64 * 1000.0).min(DAY_MS));
+    }
+    let date_ms = imf_fixdate_ms(value)?;
+    Some((date_ms - now_ms).clamp(0.0, DAY_MS))
+}
+
+/// Epoch milliseconds of an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110 §5.6.7).
+fn imf_fixdate_ms(value: &str) -> Option<f64> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (_weekday, rest) = value.split_once(", ")?;
+    let parts: Vec<&str> = rest.split(' ').collect();
+    let [day, month, year, time, "GMT"] = parts.as_slice() else {
+        return None;
+    };
+    let number = |text: &str, digits: usize| -> Option<i64> {
+        (text.len() == digits && text.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| text.parse().ok())
+            .flatten()
+    };
+    let day = number(day, 2)?;
+    let month = MONTHS.iter().position(|m| m == month)? as i64 + 1;
+    let year = number(year, 4)?;
+    let [hours, minutes, seconds] = time.split(':').collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    let (hours, minutes, seconds) = (number(hours, 2)?, number(minutes, 2)?, number(seconds, 2)?);
+    if !(1..=31).contains(&day) || hours > 23 || minutes > 59 || seconds > 60 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    Some(((days * 86_400 + hours * 3600 + minutes * 60 + seconds) * 1000) as f64)
+}
+
+/// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, code: &str) -> Failure {
+        Failure {
+            status,
+            code: code.to_owned(),
+            ..Failure::local(ErrorKind::Api, "refused")
+        }
+    }
+
+    fn network() -> Failure {
+        Failure::local(ErrorKind::Network, "no response from the service")
+    }
+
+    #[test]
+    fn throttling_and_unavailability_are_retried_for_every_method() {
+        for failure in [
+            api(429, "APIGW.0308"),
+            api(503, "KPS.0003"),
+            api(429, "HTTP_429"),
+            api(400, "APIG.0308"),
+        ] {
+            assert!(is_retryable(&failure, Method::Safe), "{failure:?}");
+            assert!(is_retryable(&failure, Method::Unsafe), "{failure:?}");
+        }
+    }
+
+    #[test]
+    fn an_answer_that_may_have_been_lost_is_retried_only_for_a_get() {
+        let cut = Failure {
+            status: 202,
+            ..network()
+        };
+        for failure in [
+            network(),
+            cut,
+            api(500, "KPS.0003"),
+            api(502, "HTTP_502"),
+            api(504, "HTTP_504"),
+        ] {
+            assert!(is_retryable(&failure, Method::Safe), "{failure:?}");
+            assert!(!is_retryable(&failure, Method::Unsafe), "{failure:?}");
+        }
+    }
+
+    #[test]
+    fn client_errors_bad_answers_timeouts_and_aborts_are_never_retried() {
+        for failure in [
+            api(400, "KPS.0002"),
+            api(401, "APIGW.0301"),
+            api(404, "APIGW.0101"),
+            Failure::local(ErrorKind::Response, "not the documented shape"),
+            Failure::local(ErrorKind::Timeout, "timeoutMs"),
+            Failure::local(ErrorKind::Abort, "aborted"),
+            Failure::invalid("serverId", "not a UUID"),
+        ] {
+            assert!(!is_retryable(&failure, Method::Safe), "{failure:?}");
+        }
+    }
+
+    #[test]
+    fn delays_are_full_jitter_doubling_from_100_ms_and_never_shorter_than_retry_after() {
+        let mut attempts = Attempts::new(10, Method::Safe, 0.0, 600_000);
+        let mut bounds = Vec::new();
+        for _ in 0..9 {
+            attempts.start(0.0);
+            let Next::RetryAfter(top) = attempts.after_failure(network(), None, 0.0, 0.999_999)
+            else {
+                panic!("retried")
+            };
+            assert_eq!(
+                attempts.after_failure(network(), None, 0.0, 0.0),
+                Next::RetryAfter(0)
+            );
+            bounds.push(top);
+        }
+        assert_eq!(bounds, [99, 199, 399, 799, 1599, 3199, 6399, 12799, 19999]);
+        assert_eq!(
+            attempts.after_failure(api(429, "APIGW.0308"), Some(25_000.0), 0.0, 0.5),
+            Next::RetryAfter(25_000)
+        );
+    }
+
+    #[test]
+    fn the_last_attempt_gives_up_with_the_count_in_the_error_and_its_message() {
+        let mut attempts = Attempts::new(3, Method::Unsafe, 0.0, 30_000);
+        for _ in 0..2 {
+            attempts.start(0.0);
+            assert!(matches!(
+                attempts.after_failure(api(429, "APIGW.0308"), None, 0.0, 0.5),
+                Next::RetryAfter(_)
+            ));
+        }
+        attempts.start(0.0);
+        let Next::GiveUp(failure) = attempts.after_failure(api(429, "APIGW.0308"), None, 0.0, 0.5)
+        else {
+            panic!("the third attempt is the last")
+        };
+        assert_eq!((failure.attempts, failure.code.as_str()), (3, "APIGW.0308"));
+        assert!(
+            failure.message.ends_with("refused (after 3 attempts)"),
+            "{}",
+            failure.message
+        );
+    }
+
+    #[test]
+    fn max_attempts_1_never_retries_and_the_message_does_not_count_one_attempt() {
+        let mut attempts = Attempts::new(1, Method::Safe, 0.0, 30_000);
+        attempts.start(0.0);
+        let Next::GiveUp(failure) = attempts.after_failure(api(429, "APIGW.0308"), None, 0.0, 0.5)
+        else {
+            panic!("no retry")
+        };
+        assert_eq!((failure.attempts, failure.message.as_str()), (1, "refused"));
+    }
+
+    #[test]
+    fn a_wait_that_does_not_fit_in_timeout_ms_is_not_started() {
+        let mut attempts = Attempts::new(5, Method::Safe, 1_000.0, 2_000);
+        assert_eq!(attempts.start(1_000.0), Some(2_000));
+        let Next::GiveUp(failure) =
+            attempts.after_failure(api(503, "KPS.0003"), Some(5_000.0), 1_500.0, 0.5)
+        else {
+            panic!("a 5 s Retry-After cannot fit in the 1.5 s left")
+        };
+        assert_eq!(failure.attempts, 1);
+        assert_eq!(
+            attempts.after_failure(api(503, "KPS.0003"), Some(1_000.0), 1_500.0, 0.0),
+            Next::RetryAfter(1_000)
+        );
+        assert_eq!(attempts.start(2_900.0), Some(100));
+        assert_eq!(attempts.start(3_000.0), None);
+    }
+
+    #[test]
+    fn retry_after_is_read_as_seconds_or_an_http_date() {
+        let now = imf_fixdate_ms("Wed, 02 Dec 2026 00:00:00 GMT").unwrap();
+        assert_eq!(retry_after_ms("3", now), Some(3_000.0));
+        assert_eq!(retry_after_ms(" 0 ", now), Some(0.0));
+        assert_eq!(retry_after_ms("99999999", now), Some(86_400_000.0));
+        assert_eq!(
+            retry_after_ms("Wed, 02 Dec 2026 00:00:07 GMT", now),
+            Some(7_000.0)
+        );
+        assert_eq!(
+            retry_after_ms("Tue, 01 Dec 2026 23:59:00 GMT", now),
+            Some(0.0)
+        );
+        for junk in [
+            "",
+            "-1",
+            "1.5",
+            "soon",
+            "Wed, 02 Dec 2026 00:00:07 UTC",
+            "Wed, 32 Dec 2026 00:00:07 GMT",
+        ] {
+            assert_eq!(retry_after_ms(junk, now), None, "{junk:?}");
+        }
+    }
+
+    #[test]
+    fn http_dates_match_the_calendar() {
+        assert_eq!(imf_fixdate_ms("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0.0));
+        assert_eq!(
+            imf_fixdate_ms("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777_000.0)
+        );
+        assert_eq!(
+            imf_fixdate_ms("Tue, 29 Feb 2028 12:00:00 GMT"),
+            Some(1_835_438_400_000.0)
+        );
+    }
+}
