@@ -8,6 +8,7 @@ pub mod wasm;
 
 pub mod endpoint;
 pub mod error;
+pub mod fleet;
 pub mod identifiers;
 pub mod input;
 pub mod json;
@@ -15,6 +16,7 @@ pub mod masking;
 mod messages;
 pub mod model;
 pub mod options;
+pub mod pacing;
 pub mod request;
 pub mod response;
 pub mod retry;

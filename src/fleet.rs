@@ -1,0 +1,820 @@
+//! The fleet unbind (`disassociateKeypairs`) as a pure state machine: which server to unbind next, what an
+//! unbind's answer means, how an ambiguous answer is reconciled with the task lists, how progress is learnt
+//! from the lists rather than by polling every task, and the report. The requests, the clock and the
+//! sleeping are the driver's (`src/wasm/fleet.rs`); every decision is here and tested natively.
+//!
+//! Decisions where the contract leaves room:
+//! - **No unbind lost or doubled.** An unbind whose answer may have been lost (no response, a body cut short,
+//!   `500`/`502`/`504`, the request's timeout) and one answered `KPS.0002` (which KPS also answers when a task
+//!   is already in progress on the server) are *reconciled*: the running and failed task lists are read, and a
+//!   task of that server is adopted. A failed task counts only if it is younger than the first attempt minus
+//!   [`CLOCK_SKEW_MS`] (an older one is a past failure, not this unbind). Not found: an ambiguous unbind is sent
+//!   again (within `maxAttempts`); a `KPS.0002` is the failure it says.
+//! - **Few requests.** Progress comes from the running-tasks list (all pages, once per `intervalMs` for the
+//!   whole fleet). A task that left it is looked up in the failed-tasks list (read only in rounds where some
+//!   task left); one that is not there is confirmed with one `GET` of the task.
+//! - `waitTimeoutMs` bounds each task's wait from the moment it started: a task still running then keeps its
+//!   task ID with outcome `started` and a timeout error.
+//! - On abort, no unbind starts; an unbind whose answer had not arrived is reconciled once (the lists are read
+//!   without the aborted signal), so that one the service did start is reported `started`, not lost.
+
+use crate::error::{ErrorKind, Failure};
+use crate::model::{KeypairTask, TaskEntry};
+use crate::retry::{may_have_acted, proves_not_acted};
+use crate::tasks::TaskPhase;
+
+/// A failed task older than an unbind's first attempt by more than this is not its task (client and service
+/// clocks may differ by this much).
+pub const CLOCK_SKEW_MS: f64 = 5.0 * 60.0 * 1000.0;
+
+/// Where one server of the fleet is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ServerState {
+    /// Not sent yet.
+    Queued,
+    /// An unbind request is in flight.
+    Unbinding,
+    /// The unbind's answer was ambiguous (or `KPS.0002`): its task is being looked for in the lists.
+    Reconciling {
+        /// Whether the unbind may be sent again when no task is found (false for `KPS.0002`).
+        resend: bool,
+    },
+    /// The task runs; `status` is the last one seen.
+    Started { task_id: String, status: String },
+    /// The task ended `SUCCESS_*`.
+    Succeeded { task_id: String, status: String },
+    /// The unbind was refused, or its task ended `FAILED_*`.
+    Failed {
+        task_id: Option<String>,
+        status: Option<String>,
+    },
+    /// Never started: throttled on every attempt, or the fleet was aborted first (its error says which).
+    NotStarted,
+}
+
+/// One server's line of the report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FleetEntry {
+    pub server_id: String,
+    pub state: ServerState,
+    /// Unbind requests sent for this server (0 when none was).
+    pub attempts: u32,
+    /// Why it failed, or why its wait stopped (a timeout, an abort).
+    pub error: Option<Failure>,
+    /// When its first unbind was sent (the JS clock), for reconciliation.
+    first_sent_ms: Option<f64>,
+    /// When its task was known to have started, for `waitTimeoutMs`.
+    started_ms: Option<f64>,
+}
+
+/// The outcome of a server as the report names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Succeeded,
+    Failed,
+    Started,
+    NotStarted,
+}
+
+impl Outcome {
+    /// The report's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Succeeded => "succeeded",
+            Outcome::Failed => "failed",
+            Outcome::Started => "started",
+            Outcome::NotStarted => "not-started",
+        }
+    }
+}
+
+impl FleetEntry {
+    /// The outcome this entry would have if the fleet ended now.
+    pub fn outcome(&self) -> Outcome {
+        match self.state {
+            ServerState::Succeeded { .. } => Outcome::Succeeded,
+            ServerState::Failed { .. } => Outcome::Failed,
+            ServerState::Started { .. } => Outcome::Started,
+            ServerState::Queued
+            | ServerState::Unbinding
+            | ServerState::Reconciling { .. }
+            | ServerState::NotStarted => Outcome::NotStarted,
+        }
+    }
+
+    /// The task ID, once known.
+    pub fn task_id(&self) -> Option<&str> {
+        match &self.state {
+            ServerState::Started { task_id, .. } | ServerState::Succeeded { task_id, .. } => {
+                Some(task_id)
+            }
+            ServerState::Failed { task_id, .. } => task_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The task's last status, once known.
+    pub fn status(&self) -> Option<&str> {
+        match &self.state {
+            ServerState::Started { status, .. } | ServerState::Succeeded { status, .. } => {
+                Some(status)
+            }
+            ServerState::Failed { status, .. } => status.as_deref(),
+            _ => None,
+        }
+    }
+
+    fn is_final(&self, wait: bool) -> bool {
+        match self.state {
+            ServerState::Succeeded { .. }
+            | ServerState::Failed { .. }
+            | ServerState::NotStarted => true,
+            // Without waiting, a started task is as far as the fleet goes; with it, a task whose wait timed
+            // out (it has an error) is too.
+            ServerState::Started { .. } => !wait || self.error.is_some(),
+            _ => false,
+        }
+    }
+}
+
+/// Running totals, as `onProgress` and the report give them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub total: usize,
+    pub succeeded: usize,
+    pub failed: usize,
+    pub started: usize,
+    pub not_started: usize,
+}
+
+/// The fleet: every server's state, in the order of `servers`.
+#[derive(Debug)]
+pub struct Fleet {
+    entries: Vec<FleetEntry>,
+    /// The first server never sent.
+    next_queued: usize,
+    /// Servers to send again (an ambiguous answer and no task found), sent before new ones.
+    resend: Vec<usize>,
+    in_flight: usize,
+    concurrency: usize,
+    max_attempts: u32,
+    wait: bool,
+    wait_timeout_ms: f64,
+    aborted: bool,
+    /// Every request the fleet made, for the report.
+    pub requests: u32,
+}
+
+/// What an unbind's failure leads to.
+#[derive(Debug, PartialEq)]
+pub enum AfterUnbind {
+    /// The server's state changed for good (failed); report it.
+    Settled,
+    /// Look for its task in the lists first.
+    Reconcile,
+}
+
+impl Fleet {
+    /// A fleet of `server_ids`, in order, none sent yet.
+    pub fn new(
+        server_ids: Vec<String>,
+        concurrency: u32,
+        max_attempts: u32,
+        wait: bool,
+        wait_timeout_ms: u32,
+    ) -> Fleet {
+        Fleet {
+            entries: server_ids
+                .into_iter()
+                .map(|server_id| FleetEntry {
+                    server_id,
+                    state: ServerState::Queued,
+                    attempts: 0,
+                    error: None,
+                    first_sent_ms: None,
+                    started_ms: None,
+                })
+                .collect(),
+            next_queued: 0,
+            resend: Vec::new(),
+            in_flight: 0,
+            concurrency: concurrency.max(1) as usize,
+            max_attempts: max_attempts.max(1),
+            wait,
+            wait_timeout_ms: f64::from(wait_timeout_ms),
+            aborted: false,
+            requests: 0,
+        }
+    }
+
+    /// The servers, in order.
+    pub fn entries(&self) -> &[FleetEntry] {
+        &self.entries
+    }
+
+    /// Whether the caller's signal aborted the fleet.
+    pub fn aborted(&self) -> bool {
+        self.aborted
+    }
+
+    /// The next server to send an unbind for at `now_ms`, if one is queued and fewer than `concurrency`
+    /// unbinds are in flight. Servers to send again (an ambiguous answer, no task found) come first.
+    pub fn next_unbind(&mut self, now_ms: f64) -> Option<usize> {
+        if self.aborted || self.in_flight >= self.concurrency {
+            return None;
+        }
+        let index = match self.resend.pop() {
+            Some(index) => index,
+            None if self.next_queued < self.entries.len() => {
+                self.next_queued += 1;
+                self.next_queued - 1
+            }
+            None => return None,
+        };
+        let entry = &mut self.entries[index];
+        entry.state = ServerState::Unbinding;
+        entry.attempts += 1;
+        entry.first_sent_ms.get_or_insert(now_ms);
+        self.in_flight += 1;
+        Some(index)
+    }
+
+    /// Whether every server is as far as the fleet takes it (or the fleet was aborted and nothing is in flight).
+    pub fn is_done(&self) -> bool {
+        if self.aborted {
+            return self.in_flight == 0
+                && !self
+                    .entries
+                    .iter()
+                    .any(|e| matches!(e.state, ServerState::Reconciling { .. }));
+        }
+        self.entries.iter().all(|e| e.is_final(self.wait))
+    }
+
+    /// Whether unbinds remain to send or are in flight.
+    pub fn unbinding(&self) -> bool {
+        !self.aborted
+            && self
+                .entries
+                .iter()
+                .any(|e| matches!(e.state, ServerState::Queued | ServerState::Unbinding))
+    }
+
+    /// The unbind of server `index` was accepted with `task_id` at `now_ms`.
+    pub fn unbind_started(&mut self, index: usize, task_id: String, now_ms: f64) {
+        self.in_flight = self.in_flight.saturating_sub(1);
+        let entry = &mut self.entries[index];
+        entry.state = ServerState::Started {
+            task_id,
+            status: "READY_UNBIND".to_owned(),
+        };
+        entry.started_ms = Some(now_ms);
+        entry.error = None;
+    }
+
+    /// The unbind of server `index` failed with `failure` (after the retries its policy allows).
+    pub fn unbind_failed(&mut self, index: usize, failure: Failure) -> AfterUnbind {
+        self.in_flight = self.in_flight.saturating_sub(1);
+        // An abort may have cut a request that had already left: as ambiguous as a lost answer.
+        let ambiguous = may_have_acted(&failure)
+            || matches!(failure.kind, ErrorKind::Timeout | ErrorKind::Abort);
+        let in_progress = failure.kind == ErrorKind::Api && failure.code == "KPS.0002";
+        let entry = &mut self.entries[index];
+        entry.state = if ambiguous || in_progress {
+            ServerState::Reconciling { resend: ambiguous }
+        } else if proves_not_acted(&failure) {
+            ServerState::NotStarted
+        } else {
+            ServerState::Failed {
+                task_id: None,
+                status: None,
+            }
+        };
+        entry.error = Some(failure);
+        if ambiguous || in_progress {
+            AfterUnbind::Reconcile
+        } else {
+            AfterUnbind::Settled
+        }
+    }
+
+    /// The servers waiting for reconciliation.
+    pub fn to_reconcile(&self) -> Vec<usize> {
+        self.entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| matches!(e.state, ServerState::Reconciling { .. }))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Reconciles server `index` with the task lists just read (`running`, `failed`) at `now_ms`. Returns
+    /// whether its state changed in a way worth reporting.
+    pub fn reconcile(
+        &mut self,
+        index: usize,
+        running: &[TaskEntry],
+        failed: &[TaskEntry],
+        now_ms: f64,
+    ) -> bool {
+        let max_attempts = self.max_attempts;
+        let aborted = self.aborted;
+        let entry = &mut self.entries[index];
+        let ServerState::Reconciling { resend } = entry.state else {
+            return false;
+        };
+        let sent = entry.first_sent_ms.unwrap_or(now_ms);
+        if let Some(task) = running.iter().find(|t| t.server_id == entry.server_id) {
+            entry.state = ServerState::Started {
+                task_id: task.task_id.clone(),
+                status: non_empty_or(&task.operate_type, "RUNNING_UNBIND"),
+            };
+            entry.started_ms = Some(now_ms);
+            entry.error = None;
+            return true;
+        }
+        if let Some(task) = failed
+            .iter()
+            .filter(|t| t.server_id == entry.server_id && t.task_time >= sent - CLOCK_SKEW_MS)
+            .max_by(|a, b| a.task_time.total_cmp(&b.task_time))
+        {
+            entry.state = ServerState::Failed {
+                task_id: Some(task.task_id.clone()),
+                status: Some("FAILED_UNBIND".to_owned()),
+            };
+            entry.error = Some(listed_failure(task));
+            return true;
+        }
+        if resend && !aborted && entry.attempts < max_attempts {
+            entry.state = ServerState::Queued;
+            self.resend.push(index);
+            return false;
+        }
+        // Not found, and not to be sent again: the last answer is the outcome (a KPS.0002 is what it says;
+        // an ambiguous one, after the last attempt or an abort, leaves the server not started as far as the
+        // lists can tell).
+        entry.state = if resend {
+            ServerState::NotStarted
+        } else {
+            ServerState::Failed {
+                task_id: None,
+                status: None,
+            }
+        };
+        true
+    }
+
+    /// The fleet's signal aborted: no unbind starts from now on (the servers never sent are `not-started`),
+    /// and waiting stops.
+    pub fn abort(&mut self, error: &Failure) {
+        self.aborted = true;
+        for entry in &mut self.entries {
+            if entry.state == ServerState::Queued {
+                entry.state = ServerState::NotStarted;
+                entry.error.get_or_insert_with(|| error.clone());
+            }
+        }
+        self.resend.clear();
+        self.next_queued = self.entries.len();
+    }
+
+    /// The task IDs still being waited for, with their servers' indexes.
+    pub fn waiting(&self) -> Vec<(usize, String)> {
+        if !self.wait || self.aborted {
+            return Vec::new();
+        }
+        self.entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.error.is_none())
+            .filter_map(|(i, e)| match &e.state {
+                ServerState::Started { task_id, .. } => Some((i, task_id.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A round of progress at `now_ms` from the running-tasks list: returns the indexes whose status changed
+    /// (to report), and those whose task left the list (to look up in the failed list, then confirm).
+    pub fn observe_running(
+        &mut self,
+        running: &[TaskEntry],
+        now_ms: f64,
+    ) -> (Vec<usize>, Vec<usize>) {
+        let mut changed = Vec::new();
+        let mut left = Vec::new();
+        for (index, task_id) in self.waiting() {
+            let entry = &mut self.entries[index];
+            match running.iter().find(|t| t.task_id == task_id) {
+                Some(task) => {
+                    let status = non_empty_or(&task.operate_type, "RUNNING_UNBIND");
+                    if let ServerState::Started { status: last, .. } = &mut entry.state {
+                        if *last != status {
+                            *last = status;
+                            changed.push(index);
+                        }
+                    }
+                    if now_ms - entry.started_ms.unwrap_or(now_ms) > self.wait_timeout_ms {
+                        entry.error = Some(wait_timed_out(&task_id, self.wait_timeout_ms));
+                        changed.push(index);
+                    }
+                }
+                None => left.push(index),
+            }
+        }
+        (changed, left)
+    }
+
+    /// A task that left the running list and is in the failed list: it failed, for the list's reason.
+    /// Returns false when the task is not in `failed` (it must then be confirmed with a GET).
+    pub fn observe_failed(&mut self, index: usize, failed: &[TaskEntry]) -> bool {
+        let entry = &mut self.entries[index];
+        let Some(task_id) = entry.task_id().map(str::to_owned) else {
+            return false;
+        };
+        let Some(task) = failed.iter().find(|t| t.task_id == task_id) else {
+            return false;
+        };
+        entry.state = ServerState::Failed {
+            task_id: Some(task_id),
+            status: Some("FAILED_UNBIND".to_owned()),
+        };
+        entry.error = Some(listed_failure(task));
+        true
+    }
+
+    /// The GET of the task of server `index` answered at `now_ms`. Returns whether its state changed.
+    pub fn confirmed(
+        &mut self,
+        index: usize,
+        read: Result<KeypairTask, Failure>,
+        now_ms: f64,
+    ) -> bool {
+        let wait_timeout_ms = self.wait_timeout_ms;
+        let entry = &mut self.entries[index];
+        let ServerState::Started { task_id, status } = &mut entry.state else {
+            return false;
+        };
+        let task = match read {
+            Ok(task) => task,
+            // A transient read failure: the next round tries again; any other ends this server's wait.
+            Err(failure) if may_have_acted(&failure) || proves_not_acted(&failure) => return false,
+            Err(failure) => {
+                entry.error = Some(failure);
+                return true;
+            }
+        };
+        let task_id = task_id.clone();
+        match TaskPhase::of(&task.status) {
+            TaskPhase::Succeeded => {
+                entry.state = ServerState::Succeeded {
+                    task_id,
+                    status: task.status,
+                };
+            }
+            TaskPhase::Failed => {
+                entry.state = ServerState::Failed {
+                    task_id: Some(task_id.clone()),
+                    status: Some(task.status.clone()),
+                };
+                entry.error = Some(Failure::local(
+                    ErrorKind::TaskFailed,
+                    format!("task {task_id} ended {}", task.status),
+                ));
+            }
+            TaskPhase::Pending => {
+                let changed = *status != task.status;
+                *status = task.status;
+                if now_ms - entry.started_ms.unwrap_or(now_ms) > wait_timeout_ms {
+                    entry.error = Some(wait_timed_out(&task_id, wait_timeout_ms));
+                    return true;
+                }
+                return changed;
+            }
+        }
+        true
+    }
+
+    /// The running totals.
+    pub fn totals(&self) -> Totals {
+        let mut totals = Totals {
+            total: self.entries.len(),
+            ..Totals::default()
+        };
+        for entry in &self.entries {
+            match entry.outcome() {
+                Outcome::Succeeded => totals.succeeded += 1,
+                Outcome::Failed => totals.failed += 1,
+                Outcome::Started => totals.started += 1,
+                Outcome::NotStarted => totals.not_started += 1,
+            }
+        }
+        totals
+    }
+}
+
+fn non_empty_or(value: &str, default: &str) -> String {
+    if value.is_empty() { default } else { value }.to_owned()
+}
+
+/// The failure of a task as the failed-tasks list explains it.
+fn listed_failure(task: &TaskEntry) -> Failure {
+    let mut message = format!("task {} of server {} failed", task.task_id, task.server_id);
+    let code = task.task_error_code.as_deref().filter(|c| !c.is_empty());
+    let text = task.task_error_message.as_deref().filter(|m| !m.is_empty());
+    match (code, text) {
+        (Some(code), Some(text)) => message.push_str(&format!(": {code} {text}")),
+        (Some(code), None) => message.push_str(&format!(": {code}")),
+        (None, Some(text)) => message.push_str(&format!(": {text}")),
+        (None, None) => {}
+    }
+    Failure::local(ErrorKind::TaskFailed, crate::response::excerpt(&message))
+}
+
+fn wait_timed_out(task_id: &str, wait_timeout_ms: f64) -> Failure {
+    Failure::local(
+        ErrorKind::Timeout,
+        format!(
+            "task {task_id} did not finish within waitTimeoutMs = {} ms: it may still finish; follow it with \
+             waitForKeypairTask",
+            wait_timeout_ms as u64
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINUTE: f64 = 60_000.0;
+
+    fn ids(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("server-{i}")).collect()
+    }
+
+    fn api(status: u16, code: &str) -> Failure {
+        Failure {
+            status,
+            code: code.to_owned(),
+            ..Failure::local(ErrorKind::Api, "refused")
+        }
+    }
+
+    fn listed(task_id: &str, server_id: &str, time: f64) -> TaskEntry {
+        TaskEntry {
+            task_id: task_id.to_owned(),
+            operate_type: "RUNNING_UNBIND".to_owned(),
+            task_time: time,
+            server_name: String::new(),
+            server_id: server_id.to_owned(),
+            keypair_name: String::new(),
+            task_error_code: Some("KPS.0003".to_owned()),
+            task_error_message: Some("plug-in did not answer".to_owned()),
+        }
+    }
+
+    fn task(task_id: &str, status: &str) -> KeypairTask {
+        KeypairTask {
+            task_id: task_id.to_owned(),
+            server_id: String::new(),
+            status: status.to_owned(),
+        }
+    }
+
+    fn outcomes(fleet: &Fleet) -> Vec<&'static str> {
+        fleet
+            .entries()
+            .iter()
+            .map(|e| e.outcome().as_str())
+            .collect()
+    }
+
+    #[test]
+    fn unbinds_go_out_in_order_and_never_more_than_concurrency_at_once() {
+        let mut fleet = Fleet::new(ids(5), 2, 3, false, 1000);
+        assert_eq!(fleet.next_unbind(0.0), Some(0));
+        assert_eq!(fleet.next_unbind(0.0), Some(1));
+        assert_eq!(fleet.next_unbind(0.0), None, "two in flight");
+        fleet.unbind_started(1, "t-1".into(), 0.0);
+        assert_eq!(fleet.next_unbind(0.0), Some(2));
+        for (index, task) in [(0, "t-0"), (2, "t-2")] {
+            fleet.unbind_started(index, task.into(), 0.0);
+        }
+        assert_eq!(fleet.next_unbind(0.0), Some(3));
+        assert_eq!(fleet.next_unbind(0.0), Some(4));
+        assert!(!fleet.is_done());
+        fleet.unbind_started(3, "t-3".into(), 0.0);
+        fleet.unbind_failed(4, api(400, "KPS.6004"));
+        assert!(fleet.is_done(), "without waiting, started is final");
+        assert_eq!(
+            outcomes(&fleet),
+            ["started", "started", "started", "started", "failed"]
+        );
+        assert_eq!(
+            fleet.entries()[4].error.as_ref().map(|e| e.code.as_str()),
+            Some("KPS.6004")
+        );
+        assert_eq!(
+            fleet.totals(),
+            Totals {
+                total: 5,
+                succeeded: 0,
+                failed: 1,
+                started: 4,
+                not_started: 0
+            }
+        );
+    }
+
+    #[test]
+    fn a_lost_answer_adopts_the_task_the_running_list_shows_for_the_server() {
+        let mut fleet = Fleet::new(ids(1), 1, 3, true, 600_000);
+        fleet.next_unbind(1000.0);
+        let lost = Failure {
+            status: 504,
+            ..api(504, "HTTP_504")
+        };
+        assert_eq!(fleet.unbind_failed(0, lost), AfterUnbind::Reconcile);
+        assert_eq!(fleet.to_reconcile(), [0]);
+        let running = [listed("t-9", "server-0", 1000.0)];
+        assert!(fleet.reconcile(0, &running, &[], 1500.0));
+        assert_eq!(fleet.entries()[0].task_id(), Some("t-9"));
+        assert_eq!(fleet.entries()[0].attempts, 1, "adopted, not sent again");
+        assert!(fleet.entries()[0].error.is_none());
+        assert_eq!(fleet.waiting(), [(0, "t-9".to_owned())]);
+    }
+
+    #[test]
+    fn a_lost_answer_with_no_task_found_is_sent_again_first_and_at_most_max_attempts_times() {
+        let mut fleet = Fleet::new(ids(3), 1, 2, false, 1000);
+        assert_eq!(fleet.next_unbind(0.0), Some(0));
+        fleet.unbind_failed(0, Failure::local(ErrorKind::Network, "no response"));
+        assert!(!fleet.reconcile(0, &[], &[], 10.0), "requeued");
+        assert_eq!(
+            fleet.next_unbind(20.0),
+            Some(0),
+            "sent again before server-1"
+        );
+        assert_eq!(fleet.entries()[0].attempts, 2);
+        fleet.unbind_failed(0, Failure::local(ErrorKind::Network, "no response"));
+        assert!(fleet.reconcile(0, &[], &[], 30.0));
+        assert_eq!(fleet.entries()[0].outcome(), Outcome::NotStarted);
+        assert_eq!(fleet.next_unbind(40.0), Some(1));
+    }
+
+    #[test]
+    fn kps_0002_is_a_task_in_progress_when_the_list_has_one_and_a_failure_when_not() {
+        let mut fleet = Fleet::new(ids(2), 2, 3, false, 1000);
+        fleet.next_unbind(0.0);
+        fleet.next_unbind(0.0);
+        assert_eq!(
+            fleet.unbind_failed(0, api(400, "KPS.0002")),
+            AfterUnbind::Reconcile
+        );
+        assert_eq!(
+            fleet.unbind_failed(1, api(400, "KPS.0002")),
+            AfterUnbind::Reconcile
+        );
+        let running = [listed("t-0", "server-0", 0.0)];
+        fleet.reconcile(0, &running, &[], 10.0);
+        fleet.reconcile(1, &running, &[], 10.0);
+        assert_eq!(outcomes(&fleet), ["started", "failed"]);
+        assert_eq!(
+            fleet.entries()[1].attempts,
+            1,
+            "a KPS.0002 is never sent again"
+        );
+        assert_eq!(fleet.entries()[1].error.as_ref().unwrap().code, "KPS.0002");
+    }
+
+    #[test]
+    fn an_old_failed_task_of_the_server_is_not_taken_for_this_unbind() {
+        let mut fleet = Fleet::new(ids(1), 1, 1, false, 1000);
+        let now = 100.0 * MINUTE;
+        fleet.next_unbind(now);
+        fleet.unbind_failed(0, api(502, "HTTP_502"));
+        let old = [listed("t-old", "server-0", now - 6.0 * MINUTE)];
+        fleet.reconcile(0, &[], &old, now + 10.0);
+        assert_eq!(fleet.entries()[0].outcome(), Outcome::NotStarted);
+
+        let mut fleet = Fleet::new(ids(1), 1, 1, false, 1000);
+        fleet.next_unbind(now);
+        fleet.unbind_failed(0, api(502, "HTTP_502"));
+        let recent = [
+            listed("t-old", "server-0", now - 6.0 * MINUTE),
+            listed("t-new", "server-0", now - MINUTE),
+        ];
+        fleet.reconcile(0, &[], &recent, now + 10.0);
+        assert_eq!(fleet.entries()[0].outcome(), Outcome::Failed);
+        assert_eq!(fleet.entries()[0].task_id(), Some("t-new"));
+        let message = &fleet.entries()[0].error.as_ref().unwrap().message;
+        assert!(
+            message.contains("KPS.0003 plug-in did not answer"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn throttled_on_every_attempt_is_not_started_and_other_refusals_are_failures() {
+        let mut fleet = Fleet::new(ids(3), 3, 3, false, 1000);
+        for _ in 0..3 {
+            fleet.next_unbind(0.0);
+        }
+        assert_eq!(
+            fleet.unbind_failed(0, api(429, "APIGW.0308")),
+            AfterUnbind::Settled
+        );
+        fleet.unbind_failed(1, api(403, "KPS.9003"));
+        fleet.unbind_failed(2, Failure::local(ErrorKind::Response, "no task_id"));
+        assert_eq!(outcomes(&fleet), ["not-started", "failed", "failed"]);
+        assert!(fleet.is_done());
+    }
+
+    #[test]
+    fn progress_comes_from_the_lists_and_each_finished_task_is_confirmed_once() {
+        let mut fleet = Fleet::new(ids(3), 3, 3, true, 600_000);
+        for (index, task_id) in [(0, "t-0"), (1, "t-1"), (2, "t-2")] {
+            fleet.next_unbind(0.0);
+            fleet.unbind_started(index, task_id.into(), 0.0);
+        }
+        let running = [
+            listed("t-0", "server-0", 0.0),
+            listed("t-1", "server-1", 0.0),
+            listed("t-2", "server-2", 0.0),
+        ];
+        let (changed, left) = fleet.observe_running(&running, 100.0);
+        assert_eq!((changed, left), (vec![0, 1, 2], vec![]), "READY → RUNNING");
+        let (changed, left) = fleet.observe_running(&running[..1], 200.0);
+        assert_eq!((changed.len(), left), (0, vec![1, 2]));
+        let failed = [listed("t-1", "server-1", 0.0)];
+        assert!(fleet.observe_failed(1, &failed));
+        assert!(!fleet.observe_failed(2, &failed), "not failed: confirm it");
+        assert!(fleet.confirmed(2, Ok(task("t-2", "SUCCESS_UNBIND")), 300.0));
+        assert_eq!(outcomes(&fleet), ["started", "failed", "succeeded"]);
+        assert_eq!(fleet.entries()[1].status(), Some("FAILED_UNBIND"));
+        assert!(!fleet.is_done());
+        assert!(fleet.confirmed(0, Ok(task("t-0", "FAILED_UNBIND")), 400.0));
+        assert!(fleet.is_done());
+        assert_eq!(fleet.totals().failed, 2);
+    }
+
+    #[test]
+    fn a_task_that_outlives_wait_timeout_ms_keeps_its_id_with_a_timeout_error() {
+        let mut fleet = Fleet::new(ids(1), 1, 3, true, 1000);
+        fleet.next_unbind(0.0);
+        fleet.unbind_started(0, "t-0".into(), 0.0);
+        let running = [listed("t-0", "server-0", 0.0)];
+        fleet.observe_running(&running, 500.0);
+        assert!(!fleet.is_done());
+        let (changed, _) = fleet.observe_running(&running, 1500.0);
+        assert_eq!(changed, [0]);
+        assert!(fleet.is_done());
+        let entry = &fleet.entries()[0];
+        assert_eq!(
+            (entry.outcome(), entry.task_id()),
+            (Outcome::Started, Some("t-0"))
+        );
+        assert_eq!(entry.error.as_ref().unwrap().kind, ErrorKind::Timeout);
+        assert!(fleet.waiting().is_empty());
+    }
+
+    #[test]
+    fn a_transient_confirmation_failure_is_tried_again_next_round() {
+        let mut fleet = Fleet::new(ids(1), 1, 3, true, 60_000);
+        fleet.next_unbind(0.0);
+        fleet.unbind_started(0, "t-0".into(), 0.0);
+        assert!(!fleet.confirmed(0, Err(api(503, "KPS.0003")), 10.0));
+        assert_eq!(fleet.waiting().len(), 1);
+        assert!(fleet.confirmed(0, Err(api(400, "KPS.0001")), 20.0));
+        assert!(fleet.is_done(), "a client error ends that server's wait");
+        assert_eq!(fleet.entries()[0].outcome(), Outcome::Started);
+    }
+
+    #[test]
+    fn an_abort_starts_nothing_more_and_an_unbind_cut_in_flight_is_looked_for() {
+        let mut fleet = Fleet::new(ids(4), 2, 3, true, 60_000);
+        fleet.next_unbind(0.0);
+        fleet.next_unbind(0.0);
+        fleet.unbind_started(0, "t-0".into(), 0.0);
+        let aborted = Failure::local(ErrorKind::Abort, "the call was aborted by its signal");
+        fleet.abort(&aborted);
+        assert_eq!(fleet.next_unbind(0.0), None);
+        assert!(fleet.waiting().is_empty(), "waiting stops");
+        assert!(!fleet.is_done(), "server-1's unbind is still in flight");
+        assert_eq!(
+            fleet.unbind_failed(1, aborted.clone()),
+            AfterUnbind::Reconcile
+        );
+        fleet.reconcile(1, &[listed("t-1", "server-1", 0.0)], &[], 10.0);
+        assert!(fleet.is_done());
+        assert_eq!(
+            outcomes(&fleet),
+            ["started", "started", "not-started", "not-started"]
+        );
+        assert_eq!(fleet.entries()[1].task_id(), Some("t-1"));
+        assert_eq!(
+            fleet.entries()[2].error.as_ref().unwrap().kind,
+            ErrorKind::Abort
+        );
+    }
+}
