@@ -68,6 +68,8 @@ pub struct Failure {
     pub task: Option<Box<FailedTask>>,
     /// How many requests the call made before it failed (1 when it made one, or none).
     pub attempts: u32,
+    /// The answer's `Retry-After`, as sent: for the retry policy ([`crate::retry`]), not shown to the caller.
+    pub retry_after: Option<String>,
 }
 
 /// The task behind a [`ErrorKind::TaskFailed`] failure.
@@ -92,6 +94,7 @@ impl Failure {
             field: None,
             task: None,
             attempts: 1,
+            retry_after: None,
         }
     }
 

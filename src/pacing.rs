@@ -72,11 +72,13 @@ impl Pacer {
             .max(now_ms + retry_after_ms.unwrap_or(WINDOW_MS));
         // The first refusal sets the pace from what the gateway accepted in the second before; later ones
         // (the probing went too far) slow it by a tenth.
-        self.spacing_ms = Some(match self.spacing_ms {
-            Some(spacing) => spacing / BACKOFF,
-            None => WINDOW_MS / (self.accepted.len().max(1) as f64 * BACKOFF),
-        }
-        .min(SLOWEST_MS));
+        self.spacing_ms = Some(
+            match self.spacing_ms {
+                Some(spacing) => spacing / BACKOFF,
+                None => WINDOW_MS / (self.accepted.len().max(1) as f64 * BACKOFF),
+            }
+            .min(SLOWEST_MS),
+        );
         self.last_change_ms = now_ms;
     }
 

@@ -36,8 +36,8 @@ pub enum Body {
 pub struct HttpResponse {
     pub status: u16,
     pub request_id: Option<String>,
-    /// `Retry-After` in seconds, when the response has one (429, 503).
-    pub retry_after_secs: Option<u32>,
+    /// `Retry-After` as sent (seconds or an HTTP date; [`crate::retry::retry_after_ms`] reads it).
+    pub retry_after: Option<String>,
     pub body: Body,
 }
 
@@ -47,14 +47,14 @@ impl HttpResponse {
     pub fn received(
         status: u16,
         request_id: Option<String>,
-        retry_after_secs: Option<u32>,
+        retry_after: Option<String>,
         body: Body,
         masker: &Masker,
     ) -> HttpResponse {
         HttpResponse {
             status,
             request_id: request_id_of(request_id, masker),
-            retry_after_secs,
+            retry_after,
             body,
         }
     }
@@ -105,6 +105,7 @@ pub fn disassociate_result<J: Json>(
             field: None,
             task: None,
             attempts: 1,
+            retry_after: None,
         });
     }
     match parsed.task_id {
@@ -231,6 +232,7 @@ pub fn api_failure<J: Json>(response: HttpResponse, masker: &Masker) -> Failure 
         field: None,
         task: None,
         attempts: 1,
+        retry_after: response.retry_after,
     }
 }
 
@@ -287,7 +289,7 @@ mod tests {
         HttpResponse {
             status,
             request_id: Some("req-1".to_owned()),
-            retry_after_secs: None,
+            retry_after: None,
             body: if body.is_empty() {
                 Body::Empty
             } else {
@@ -368,7 +370,7 @@ mod tests {
             let r = HttpResponse {
                 status: 202,
                 request_id: None,
-                retry_after_secs: None,
+                retry_after: None,
                 body,
             };
             let failure = disassociate_result::<SerdeJson>(r, &Masker::default()).unwrap_err();
@@ -394,6 +396,7 @@ mod tests {
                 field: None,
                 task: None,
                 attempts: 1,
+                retry_after: None,
             }
         );
     }

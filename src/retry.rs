@@ -44,6 +44,16 @@ pub enum Method {
     Unsafe,
 }
 
+impl Method {
+    /// The kind of an HTTP method: `GET` and `HEAD` are safe, the rest are not.
+    pub fn of(http_method: &str) -> Method {
+        match http_method {
+            "GET" | "HEAD" => Method::Safe,
+            _ => Method::Unsafe,
+        }
+    }
+}
+
 /// Whether the answer proves the service did not act on the request: throttled, or unavailable.
 pub fn proves_not_acted(failure: &Failure) -> bool {
     failure.kind == ErrorKind::Api

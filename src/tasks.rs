@@ -9,6 +9,7 @@ use crate::model::{
     TaskResponse,
 };
 use crate::response::{api_failure, excerpt, identifier, parse_success, HttpResponse, Json};
+use crate::retry::{is_retryable, Method};
 
 /// Where a task is, judged from its raw status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -168,18 +169,12 @@ pub fn task_failed(task: KeypairTask, details: Option<&TaskEntry>) -> Failure {
     }
 }
 
-/// Whether a failed poll is worth another try within the wait: no response, a poll that timed out, 429
-/// and 5xx. A 4xx (a wrong task ID, `KPS.0001`; bad credentials) will not get better by waiting.
+/// Whether a poll that failed (after the retries of [`crate::retry`]) leaves the wait going: a failure the
+/// policy would retry for a `GET` (no response, 429, 5xx), or a poll that ran out of its time. A 4xx (a wrong
+/// task ID, `KPS.0001`; bad credentials) will not get better by waiting.
 pub fn is_transient(failure: &Failure) -> bool {
-    match failure.kind {
-        ErrorKind::Network | ErrorKind::Timeout => true,
-        ErrorKind::Api => failure.status == 429 || failure.status >= 500,
-        _ => false,
-    }
+    is_retryable(failure, Method::Safe) || failure.kind == ErrorKind::Timeout
 }
-
-/// Retried polls back off from 1 s, doubling, up to this.
-const MAX_BACKOFF_MS: f64 = 30_000.0;
 
 /// What the waiter wants next.
 #[derive(Debug, PartialEq)]
@@ -194,15 +189,15 @@ pub enum Step {
     Stop(Failure),
 }
 
-/// The wait for one task: polls every `interval_ms`, retries transient failures with backoff, reports
-/// each status change once, and gives up at `wait_timeout_ms`.
+/// The wait for one task: polls every `interval_ms` (each poll a call with the retry policy of
+/// [`crate::retry`]), goes on after a poll that failed transiently, reports each status change once, and gives
+/// up at `wait_timeout_ms`.
 pub struct Waiter {
     task_id: String,
     interval_ms: f64,
     deadline_ms: f64,
     wait_timeout_ms: u32,
     last_status: Option<String>,
-    failures_in_a_row: u32,
 }
 
 impl Waiter {
@@ -214,7 +209,6 @@ impl Waiter {
             deadline_ms: now_ms + f64::from(wait_timeout_ms),
             wait_timeout_ms,
             last_status: None,
-            failures_in_a_row: 0,
         }
     }
 
@@ -246,20 +240,16 @@ impl Waiter {
         &mut self,
         now_ms: f64,
         poll: Result<KeypairTask, Failure>,
-        retry_after_secs: Option<u32>,
+        retry_after_ms: Option<f64>,
     ) -> (Option<KeypairTask>, Step) {
         let task = match poll {
             Ok(task) => task,
             Err(failure) if is_transient(&failure) => {
-                self.failures_in_a_row += 1;
-                let backoff =
-                    (1000.0 * 2f64.powi(self.failures_in_a_row as i32 - 1)).min(MAX_BACKOFF_MS);
-                let asked = retry_after_secs.map_or(0.0, |secs| f64::from(secs) * 1000.0);
-                return (None, self.after(now_ms, backoff.max(asked)));
+                let delay = self.interval_ms.max(retry_after_ms.unwrap_or(0.0));
+                return (None, self.after(now_ms, delay));
             }
             Err(failure) => return (None, Step::Stop(failure)),
         };
-        self.failures_in_a_row = 0;
         let changed = self.last_status.as_deref() != Some(task.status.as_str());
         self.last_status = Some(task.status.clone());
         let progress = changed.then(|| task.clone());
@@ -292,7 +282,7 @@ mod tests {
         HttpResponse {
             status,
             request_id: Some("req-9".to_owned()),
-            retry_after_secs: None,
+            retry_after: None,
             body: Body::Text(body.to_owned()),
         }
     }
@@ -504,40 +494,27 @@ mod tests {
     }
 
     #[test]
-    fn transient_poll_failures_are_retried_with_backoff_and_retry_after() {
+    fn after_a_poll_that_failed_transiently_the_next_one_comes_at_the_interval_or_after_retry_after(
+    ) {
         let mut waiter = Waiter::new("t-1", 500, 600_000, 0.0);
         let network = Failure::local(ErrorKind::Network, "down");
         assert_eq!(
-            waiter.observe(0.0, Err(network.clone()), None).1,
-            Step::PollAfter(1000)
+            waiter.observe(0.0, Err(network), None).1,
+            Step::PollAfter(500)
         );
         assert_eq!(
             waiter.observe(0.0, Err(api(503)), None).1,
-            Step::PollAfter(2000)
+            Step::PollAfter(500)
         );
         assert_eq!(
-            waiter.observe(0.0, Err(api(429)), Some(7)).1,
+            waiter.observe(0.0, Err(api(429)), Some(7000.0)).1,
             Step::PollAfter(7000)
         );
         assert_eq!(
             waiter
                 .observe(0.0, Err(Failure::local(ErrorKind::Timeout, "slow")), None)
                 .1,
-            Step::PollAfter(8000)
-        );
-        for _ in 0..10 {
-            waiter.observe(0.0, Err(network.clone()), None);
-        }
-        assert_eq!(
-            waiter.observe(0.0, Err(network), None).1,
-            Step::PollAfter(30_000),
-            "capped"
-        );
-        // A good poll resets the backoff.
-        waiter.observe(0.0, Ok(task("RUNNING_UNBIND")), None);
-        assert_eq!(
-            waiter.observe(0.0, Err(api(500)), None).1,
-            Step::PollAfter(1000)
+            Step::PollAfter(500)
         );
     }
 

@@ -18,6 +18,7 @@ pub const CLIENT_KEYS: &[&str] = &[
     "endpoint",
     "signingHost",
     "timeoutMs",
+    "maxAttempts",
     "signal",
     "allowInsecureHttp",
 ];
@@ -55,6 +56,10 @@ pub(crate) const TOP_ALIASES: &[(&str, &str)] = &[
     ("type", "auth.type"),
     ("authtype", "auth.type"),
     ("timeout", "timeoutMs"),
+    ("retries", "maxAttempts"),
+    ("maxretries", "maxAttempts"),
+    ("retry", "maxAttempts"),
+    ("attempts", "maxAttempts"),
     ("timeoutmillis", "timeoutMs"),
     ("requesttimeout", "timeoutMs"),
     ("abortsignal", "signal"),
@@ -329,7 +334,7 @@ mod tests {
                     "unknown option '",
                     key,
                     "'; accepted options: projectId, serverId, auth, token, credentials, region, endpoint, \
-                     signingHost, timeoutMs, signal, allowInsecureHttp",
+                     signingHost, timeoutMs, maxAttempts, signal, allowInsecureHttp",
                 ]
                 .concat()
             );
@@ -493,7 +498,7 @@ mod tests {
         let failure =
             validate_task_query(task_options(vec![set("serverId", s(SERVER))]), &NODE).unwrap_err();
         assert_eq!(failure.field.as_deref(), Some("serverId"));
-        assert!(failure.message.ends_with("accepted options: projectId, taskId, token, credentials, region, endpoint, signingHost, timeoutMs, signal, allowInsecureHttp"), "{}", failure.message);
+        assert!(failure.message.ends_with("accepted options: projectId, taskId, token, credentials, region, endpoint, signingHost, timeoutMs, maxAttempts, signal, allowInsecureHttp"), "{}", failure.message);
         for key in ["task_id", "TaskID", "task", "id"] {
             let failure =
                 validate_task_query(task_options(vec![set(key, s(TASK))]), &NODE).unwrap_err();

@@ -14,7 +14,8 @@
 //!    [`crate::endpoint`]'s);
 //! 5. ids: `projectId`, then `serverId` or `taskId` — `ids.rs`;
 //! 6. `auth`: the object, `auth.type`, `auth.key` — `auth.rs`;
-//! 7. numbers: `timeoutMs`, then the operation's (`intervalMs`, `waitTimeoutMs`, `limit`, `offset`) —
+//! 7. numbers: `timeoutMs`, `maxAttempts`, then the operation's (`intervalMs`, `waitTimeoutMs`, `limit`,
+//!    `offset`) —
 //!    `numbers.rs`;
 //! 8. callbacks and signals: `signal`, then `onProgress` — `callbacks.rs`.
 //!
@@ -113,8 +114,10 @@ pub enum Credentials {
 pub struct ClientOptions {
     pub credentials: Credentials,
     pub endpoint: Endpoint,
-    /// The whole call, in milliseconds ([`DEFAULT_TIMEOUT_MS`] when not given).
+    /// The whole call, in milliseconds ([`DEFAULT_TIMEOUT_MS`] when not given), its retries included.
     pub timeout_ms: u32,
+    /// At most this many requests per call, 1..=10 ([`crate::retry::DEFAULT_MAX_ATTEMPTS`] when not given).
+    pub max_attempts: u32,
     /// Whether `signal` was given (the boundary keeps the JS `AbortSignal` itself).
     pub has_signal: bool,
 }
@@ -279,11 +282,12 @@ pub fn validate_task_list(input: Input, env: &Environment) -> Result<TaskListOpt
     let connection = Connection::read(&mut fields, env)?;
     let project_id = ids::project_id(fields.take("projectId"))?;
     let timeout_ms = numbers::timeout_ms(fields.take("timeoutMs"))?;
+    let max_attempts = numbers::max_attempts(fields.take("maxAttempts"))?;
     let limit = numbers::limit(fields.take("limit"))?;
     let offset = numbers::offset(fields.take("offset"))?;
     let has_signal = callbacks::signal(fields.take("signal"))?;
     Ok(TaskListOptions {
-        client: connection.into_client(timeout_ms, has_signal),
+        client: connection.into_client(timeout_ms, max_attempts, has_signal),
         project_id,
         limit,
         offset,
@@ -325,31 +329,35 @@ impl Connection {
         })
     }
 
-    /// The client options, once steps 7 and 8 have read `timeoutMs` and `signal`.
-    fn into_client(self, timeout_ms: u32, has_signal: bool) -> ClientOptions {
+    /// The client options, once steps 7 and 8 have read `timeoutMs`, `maxAttempts` and `signal`.
+    fn into_client(self, timeout_ms: u32, max_attempts: u32, has_signal: bool) -> ClientOptions {
         ClientOptions {
             credentials: self.credentials,
             endpoint: self.endpoint,
             timeout_ms,
+            max_attempts,
             has_signal,
         }
     }
 }
 
-/// Steps 7 and 8 for operations with no numbers or callbacks of their own: `timeoutMs`, then `signal`.
+/// Steps 7 and 8 for operations with no numbers or callbacks of their own: `timeoutMs`, `maxAttempts`, then
+/// `signal`.
 fn client(fields: &mut Fields, connection: Connection) -> Result<ClientOptions, Failure> {
     let timeout_ms = numbers::timeout_ms(fields.take("timeoutMs"))?;
+    let max_attempts = numbers::max_attempts(fields.take("maxAttempts"))?;
     let has_signal = callbacks::signal(fields.take("signal"))?;
-    Ok(connection.into_client(timeout_ms, has_signal))
+    Ok(connection.into_client(timeout_ms, max_attempts, has_signal))
 }
 
-/// Steps 7 and 8 for the waits, in the documented order: `timeoutMs`, `intervalMs`, `waitTimeoutMs`, `signal`,
-/// `onProgress`.
+/// Steps 7 and 8 for the waits, in the documented order: `timeoutMs`, `maxAttempts`, `intervalMs`,
+/// `waitTimeoutMs`, `signal`, `onProgress`.
 fn client_and_wait(
     fields: &mut Fields,
     connection: Connection,
 ) -> Result<(ClientOptions, WaitSettings), Failure> {
     let timeout_ms = numbers::timeout_ms(fields.take("timeoutMs"))?;
+    let max_attempts = numbers::max_attempts(fields.take("maxAttempts"))?;
     let interval_ms = numbers::interval_ms(fields.take("intervalMs"))?;
     let wait_timeout_ms = numbers::wait_timeout_ms(fields.take("waitTimeoutMs"))?;
     let has_signal = callbacks::signal(fields.take("signal"))?;
@@ -359,7 +367,10 @@ fn client_and_wait(
         wait_timeout_ms,
         has_on_progress,
     };
-    Ok((connection.into_client(timeout_ms, has_signal), wait))
+    Ok((
+        connection.into_client(timeout_ms, max_attempts, has_signal),
+        wait,
+    ))
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Step 7, the numbers: `timeoutMs` (every operation), then the operation's own: `intervalMs` and
+//! Step 7, the numbers: `timeoutMs` and `maxAttempts` (every operation), then the operation's own: `intervalMs` and
 //! `waitTimeoutMs` (the waits), `limit` and `offset` (the task listings).
 //!
 //! Each is an integer in a range, read by [`integer`], whose messages say the range, the unit and what was
@@ -9,6 +9,7 @@ use super::fields::wrong_type;
 use crate::error::Failure;
 use crate::input::Input;
 use crate::messages::decimal;
+use crate::retry::{DEFAULT_MAX_ATTEMPTS, MAX_MAX_ATTEMPTS};
 
 /// `timeoutMs` when not given: the whole call, in milliseconds.
 pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
@@ -31,6 +32,19 @@ const MS: &str = " (milliseconds)";
 pub(super) fn timeout_ms(value: Input) -> Result<u32, Failure> {
     let timeout = integer("timeoutMs", value, 1, MAX_TIMEOUT_MS, MS)?;
     Ok(timeout.unwrap_or(DEFAULT_TIMEOUT_MS))
+}
+
+/// `maxAttempts`: requests per call, 1..=[`MAX_MAX_ATTEMPTS`] (1 turns retries off);
+/// [`DEFAULT_MAX_ATTEMPTS`] when not given. What is retried is [`crate::retry`]'s policy.
+pub(super) fn max_attempts(value: Input) -> Result<u32, Failure> {
+    let attempts = integer(
+        "maxAttempts",
+        value,
+        1,
+        MAX_MAX_ATTEMPTS,
+        " (requests per call; 1 turns retries off)",
+    )?;
+    Ok(attempts.unwrap_or(DEFAULT_MAX_ATTEMPTS))
 }
 
 /// `intervalMs`: between two polls of a wait, [`MIN_INTERVAL_MS`]..=[`MAX_TIMEOUT_MS`]; [`DEFAULT_INTERVAL_MS`]
@@ -179,6 +193,49 @@ mod tests {
                 .concat()
             );
         }
+    }
+
+    #[test]
+    fn max_attempts_is_3_by_default_and_an_integer_from_1_to_10_on_every_operation() {
+        assert_eq!(valid(with(vec![])).client.max_attempts, 3);
+        for attempts in [1.0, 2.0, 10.0] {
+            let options = valid(with(vec![set("maxAttempts", Input::Number(attempts))]));
+            assert_eq!(options.client.max_attempts, attempts as u32);
+            let waits = validate_wait_for_task(
+                task_options(vec![set("maxAttempts", Input::Number(attempts))]),
+                &NODE,
+            );
+            assert_eq!(waits.unwrap().query.client.max_attempts, attempts as u32);
+        }
+        for (attempts, got) in [
+            (0.0, "got 0"),
+            (11.0, "got 11"),
+            (2.5, "got a number with a fractional part"),
+        ] {
+            let message = rejects(
+                with(vec![set("maxAttempts", Input::Number(attempts))]),
+                "maxAttempts",
+                &[],
+            );
+            assert_eq!(
+                message,
+                [
+                    "maxAttempts must be an integer from 1 to 10 (requests per call; 1 turns retries off); ",
+                    got
+                ]
+                .concat()
+            );
+        }
+        rejects(
+            with(vec![set("maxAttempts", s("3"))]),
+            "maxAttempts",
+            &["a string"],
+        );
+        rejects(
+            with(vec![set("retries", Input::Number(3.0))]),
+            "retries",
+            &["maxAttempts"],
+        );
     }
 
     #[test]

@@ -11,6 +11,8 @@ export class KpsError extends Error {
     this.name = name;
     this.code = code;
     this.status = (details && details.status) || 0;
+    // How many requests the call made (retries included); 1 for a call that made one, or none.
+    this.attempts = (details && details.attempts) || 1;
     if (details && details.requestId !== undefined) this.requestId = details.requestId;
     if (details && details.field !== undefined) this.field = details.field;
     // KpsTaskFailedError: the task, and why it failed when the failed-tasks list says.
@@ -33,6 +35,7 @@ export class KpsError extends Error {
       name: this.name,
       code: this.code,
       status: this.status,
+      attempts: this.attempts,
       requestId: this.requestId,
       field: this.field,
       task: this.task,

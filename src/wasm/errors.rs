@@ -28,6 +28,7 @@ pub fn to_js(failure: Failure) -> JsValue {
         let _ = js_sys::Reflect::set(&details, &JsValue::from_str(key), &value);
     };
     set("status", JsValue::from(failure.status));
+    set("attempts", JsValue::from(failure.attempts));
     if let Some(request_id) = &failure.request_id {
         set("requestId", JsValue::from_str(request_id));
     }

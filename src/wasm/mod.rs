@@ -22,6 +22,7 @@ use crate::options::{
 };
 use crate::request::{prepare, Operation};
 use crate::response::{disassociate_result, HttpResponse};
+use crate::retry::{retry_after_ms, Attempts, Method, Next};
 use crate::tasks::{delete_result, task_failed, task_list_result, task_result, Step, Waiter};
 use errors::to_js;
 use js_sys::{Date, Function};
@@ -108,7 +109,7 @@ pub async fn get_keypair_task(options: JsValue) -> Result<JsValue, JsValue> {
     let task = send(
         &query.client,
         &query.project_id,
-        task_operation(&query),
+        || task_operation(&query),
         signal.as_ref(),
         query.client.timeout_ms,
         &call_masker(&query.client.credentials, None),
@@ -166,9 +167,9 @@ pub async fn delete_failed_task(options: JsValue) -> Result<(), JsValue> {
         path.push('/');
         path.push_str(task_id);
     }
-    let operation = Operation {
+    let operation = || Operation {
         method: "DELETE",
-        path,
+        path: path.clone(),
         query: &[],
         body: None,
     };
@@ -191,7 +192,7 @@ async fn disassociate(
     validated: &DisassociateOptions,
     signal: Option<&AbortSignal>,
 ) -> Result<String, Failure> {
-    let operation = Operation {
+    let operation = || Operation {
         method: "POST",
         path: format!("/v3/{}/keypairs/disassociate", validated.project_id),
         query: &[],
@@ -250,7 +251,7 @@ async fn fetch_task_list(
     if let Some(offset) = offset {
         query.push(("offset", offset.to_string()));
     }
-    let operation = Operation {
+    let operation = || Operation {
         method: "GET",
         path: format!("/v3/{project_id}/{which}"),
         query: &query,
@@ -302,22 +303,24 @@ async fn wait_for_task(
         let polled = send(
             client,
             &query.project_id,
-            task_operation(query),
+            || task_operation(query),
             signal,
             poll_timeout,
             &masker,
-            |response, masker| {
-                let retry_after = response.retry_after_secs;
-                Ok((task_result::<EngineJson>(response, masker), retry_after))
-            },
+            task_result::<EngineJson>,
         )
         .await;
-        let (poll, retry_after) = match polled {
-            Ok(polled) => polled,
+        let polled = match polled {
             Err(failure) if failure.kind == ErrorKind::Abort => return Err(to_js(failure)),
-            Err(failure) => (Err(failure), None),
+            other => other,
         };
-        let (progress, step) = waiter.observe(Date::now(), poll, retry_after);
+        let now = Date::now();
+        let retry_after = polled
+            .as_ref()
+            .err()
+            .and_then(|failure| failure.retry_after.as_deref())
+            .and_then(|value| retry_after_ms(value, now));
+        let (progress, step) = waiter.observe(now, polled, retry_after);
         if let (Some(task), Some(callback)) = (progress, &on_progress) {
             callback.call1(&JsValue::NULL, &json::to_js(&task))?;
         }
@@ -361,21 +364,57 @@ async fn failed_task(
     task_failed(task, entry.as_ref())
 }
 
-/// Sends one request of a call and turns the answer into a result with `read`. Both see the request's
-/// secrets masked: the call's (`masker`) and the request's own signature, which exists only once it is signed.
-async fn send<T>(
+/// One call: requests `operation` (built anew for each attempt) and turns the answer into a result with
+/// `read`, retrying as [`crate::retry`]'s policy says within `timeout_ms`. Each request and its answer see
+/// its secrets masked: the call's (`masker`) and the request's own signature, which exists only once it is
+/// signed. A rejected call's error counts its attempts.
+async fn send<'q, T>(
     client: &ClientOptions,
     project_id: &str,
-    operation: Operation<'_>,
+    operation: impl Fn() -> Operation<'q>,
     signal: Option<&AbortSignal>,
     timeout_ms: u32,
     masker: &Masker<'_>,
-    read: impl FnOnce(HttpResponse, &Masker) -> Result<T, Failure>,
+    read: impl Fn(HttpResponse, &Masker) -> Result<T, Failure>,
 ) -> Result<T, Failure> {
-    let request = prepare(operation, project_id, client, Date::now())?;
-    let masker = masker.with(request.signature_secrets());
-    let response = transport::send(request, timeout_ms, signal.cloned(), &masker).await?;
-    read(response, &masker)
+    let first = operation();
+    let method = Method::of(first.method);
+    let mut next = Some(first);
+    let mut attempts = Attempts::new(client.max_attempts, method, Date::now(), timeout_ms);
+    loop {
+        let operation = next.take().unwrap_or_else(&operation);
+        // The first attempt always has time; a retry is only scheduled when its attempt would have some.
+        let attempt_timeout = attempts.start(Date::now()).unwrap_or(1);
+        let outcome = async {
+            let request = prepare(operation, project_id, client, Date::now())?;
+            let masker = masker.with(request.signature_secrets());
+            let response = transport::send(
+                request,
+                attempt_timeout,
+                timeout_ms,
+                signal.cloned(),
+                &masker,
+            )
+            .await?;
+            read(response, &masker)
+        }
+        .await;
+        let failure = match outcome {
+            Ok(value) => return Ok(value),
+            Err(failure) => failure,
+        };
+        let now = Date::now();
+        let retry_after = failure
+            .retry_after
+            .as_deref()
+            .and_then(|value| retry_after_ms(value, now));
+        match attempts.after_failure(failure, retry_after, now, js_sys::Math::random()) {
+            Next::RetryAfter(ms) => timer::sleep(ms, signal)
+                .await
+                .map_err(|failure| attempts.counted(failure))?,
+            Next::GiveUp(failure) => return Err(failure),
+        }
+    }
 }
 
 /// The call's secrets, masked in anything a server sends back: the token, or the access key ID, secret key

@@ -70,9 +70,12 @@ pub fn signal_unusable() -> Failure {
 /// Sends `request` and reads the whole response. `masker` holds the request's secrets: they are masked in
 /// the description of a failed fetch (it comes from whatever `fetch` the page installed, and a mock may
 /// print the request) and in the request ID.
+///
+/// `timeout_ms` bounds this request; `call_timeout_ms` is the call's `timeoutMs`, which a timeout names.
 pub async fn send(
     request: PreparedRequest,
     timeout_ms: u32,
+    call_timeout_ms: u32,
     signal: Option<AbortSignal>,
     masker: &Masker<'_>,
 ) -> Result<HttpResponse, Failure> {
@@ -108,7 +111,7 @@ pub async fn send(
         TIMED_OUT => {
             return Err(Failure::local(
                 ErrorKind::Timeout,
-                format!("no complete response within timeoutMs = {timeout_ms} ms"),
+                format!("no complete response within timeoutMs = {call_timeout_ms} ms"),
             ))
         }
         ABORTED => return Err(aborted()),
@@ -149,10 +152,7 @@ pub async fn send(
     Ok(HttpResponse::received(
         exchange.status(),
         exchange.request_id(),
-        // Only the delay-in-seconds form: an HTTP-date would need a date parser for a header KPS does not send.
-        exchange
-            .retry_after()
-            .and_then(|value| value.trim().parse().ok()),
+        exchange.retry_after(),
         body,
         masker,
     ))

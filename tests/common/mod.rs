@@ -16,6 +16,7 @@ const FIXTURE: &str = include_str!("../../emulator/fixtures/default.json");
 
 mod echo;
 mod inputs;
+mod retries;
 mod sign;
 mod tasks;
 const PROJECT: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
@@ -79,6 +80,18 @@ fn kind(error: &JsValue) -> (String, String, u16) {
     );
     let status = get(error, "status").as_f64().unwrap_or(-1.0) as u16;
     (text(error, "name"), text(error, "code"), status)
+}
+
+/// Adds an emulator fault rule through its control endpoint.
+async fn add_fault_rule(rule: Value) {
+    let response = gloo_net::http::Request::post(&format!("{EMULATOR}/__emulator/faults"))
+        .header("Content-Type", "application/json")
+        .body(rule.to_string())
+        .expect("a rule request")
+        .send()
+        .await
+        .expect("the control endpoint answers");
+    assert!(response.ok(), "fault rule refused: {}", response.status());
 }
 
 async fn call(options: JsValue) -> Result<String, JsValue> {

@@ -207,18 +207,6 @@ async fn a_wait_that_runs_out_of_time_rejects_with_a_timeout_naming_the_last_sta
     );
 }
 
-/// Adds an emulator fault rule through its control endpoint.
-async fn add_fault_rule(rule: Value) {
-    let response = gloo_net::http::Request::post(&format!("{EMULATOR}/__emulator/faults"))
-        .header("Content-Type", "application/json")
-        .body(rule.to_string())
-        .expect("a rule request")
-        .send()
-        .await
-        .expect("the control endpoint answers");
-    assert!(response.ok(), "fault rule refused: {}", response.status());
-}
-
 #[wasm_bindgen_test]
 async fn transient_poll_failures_are_retried_and_the_wait_still_succeeds() {
     let task_id = start_unbind("5ba4e000-0000-4000-8000-000000000005").await;
