@@ -68,8 +68,9 @@ pub struct Failure {
     pub task: Option<Box<FailedTask>>,
     /// How many requests the call made before it failed (1 when it made one, or none).
     pub attempts: u32,
-    /// The answer's `Retry-After`, as sent: for the retry policy ([`crate::retry`]), not shown to the caller.
-    pub retry_after: Option<String>,
+    /// The answer's `Retry-After`: for the retry policy ([`crate::retry`]), not shown to the caller. Boxed:
+    /// it is rare, and keeps `Result<_, Failure>` under clippy's 128-byte bound for error types.
+    pub retry_after: Option<Box<crate::retry::RetryAfter>>,
 }
 
 /// The task behind a [`ErrorKind::TaskFailed`] failure.

@@ -232,7 +232,11 @@ pub fn api_failure<J: Json>(response: HttpResponse, masker: &Masker) -> Failure 
         field: None,
         task: None,
         attempts: 1,
-        retry_after: response.retry_after,
+        retry_after: response
+            .retry_after
+            .as_deref()
+            .and_then(crate::retry::RetryAfter::parse)
+            .map(Box::new),
     }
 }
 

@@ -152,19 +152,41 @@ impl Attempts {
     }
 }
 
-/// Milliseconds a `Retry-After` value asks to wait, at `now_ms`: delay-seconds (`120`) or an HTTP date
-/// (`Wed, 21 Oct 2026 07:28:00 GMT`, the IMF-fixdate servers send; a date in the past means 0). `None` for
-/// anything else, which is then ignored. At most a day: a larger value is a server's mistake, and the
-/// call's `timeoutMs` bounds the wait anyway.
-pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
-    const DAY_MS: f64 = 86_400_000.0;
-    let value = value.trim();
-    if !value.is_empty() && value.len() <= 10 && value.bytes().all(|b| b.is_ascii_digit()) {
-        let seconds: u64 = value.parse().ok()?;
-        return Some((seconds as f64 * 1000.0).min(DAY_MS));
+/// A `Retry-After` value: delay-seconds (`120`) or an HTTP date (`Wed, 21 Oct 2026 07:28:00 GMT`, the
+/// IMF-fixdate servers send). Anything else is ignored. Parsed where the answer is read, so that a
+/// [`Failure`] carries 16 bytes rather than the header's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RetryAfter {
+    /// Seconds to wait.
+    Seconds(u64),
+    /// Not before this time, in epoch milliseconds.
+    At(i64),
+}
+
+impl RetryAfter {
+    /// The header's value, or `None` when it is neither form.
+    pub fn parse(value: &str) -> Option<RetryAfter> {
+        let value = value.trim();
+        if !value.is_empty() && value.len() <= 10 && value.bytes().all(|b| b.is_ascii_digit()) {
+            return value.parse().ok().map(RetryAfter::Seconds);
+        }
+        imf_fixdate_ms(value).map(|ms| RetryAfter::At(ms as i64))
     }
-    let date_ms = imf_fixdate_ms(value)?;
-    Some((date_ms - now_ms).clamp(0.0, DAY_MS))
+
+    /// Milliseconds to wait at `now_ms` (a date in the past means 0), at most a day: a larger value is a
+    /// server's mistake, and the call's `timeoutMs` bounds the wait anyway.
+    pub fn delay_ms(self, now_ms: f64) -> f64 {
+        const DAY_MS: f64 = 86_400_000.0;
+        match self {
+            RetryAfter::Seconds(seconds) => (seconds as f64 * 1000.0).min(DAY_MS),
+            RetryAfter::At(date_ms) => (date_ms as f64 - now_ms).clamp(0.0, DAY_MS),
+        }
+    }
+}
+
+/// Milliseconds a `Retry-After` value asks to wait, at `now_ms` ([`RetryAfter`]); `None` for anything else.
+pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
+    RetryAfter::parse(value).map(|retry_after| retry_after.delay_ms(now_ms))
 }
 
 /// Epoch milliseconds of an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110 §5.6.7).

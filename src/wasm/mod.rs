@@ -22,7 +22,7 @@ use crate::options::{
 };
 use crate::request::{prepare, Operation};
 use crate::response::{disassociate_result, HttpResponse};
-use crate::retry::{retry_after_ms, Attempts, Method, Next};
+use crate::retry::{Attempts, Method, Next};
 use crate::tasks::{delete_result, task_failed, task_list_result, task_result, Step, Waiter};
 use errors::to_js;
 use js_sys::{Date, Function};
@@ -319,7 +319,7 @@ async fn wait_for_task(
             .as_ref()
             .err()
             .and_then(|failure| failure.retry_after.as_deref())
-            .and_then(|value| retry_after_ms(value, now));
+            .map(|retry_after| retry_after.delay_ms(now));
         let (progress, step) = waiter.observe(now, polled, retry_after);
         if let (Some(task), Some(callback)) = (progress, &on_progress) {
             callback.call1(&JsValue::NULL, &json::to_js(&task))?;
@@ -407,7 +407,7 @@ async fn send<'q, T>(
         let retry_after = failure
             .retry_after
             .as_deref()
-            .and_then(|value| retry_after_ms(value, now));
+            .map(|retry_after| retry_after.delay_ms(now));
         match attempts.after_failure(failure, retry_after, now, js_sys::Math::random()) {
             Next::RetryAfter(ms) => timer::sleep(ms, signal)
                 .await

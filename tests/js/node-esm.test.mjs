@@ -50,6 +50,7 @@ test('a KpsError serialises to JSON with its fields and message', () => {
     name: 'KpsValidationError',
     code: 'INVALID_ARGUMENT',
     status: 0,
+    attempts: 1,
     field: 'projectId',
     message: 'projectId: expected 32 hex characters',
   });
