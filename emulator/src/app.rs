@@ -8,17 +8,20 @@ use tokio::sync::watch;
 use crate::faults::FaultRules;
 use crate::fixture::Fixture;
 use crate::ids::IdGenerator;
+use crate::rate_limit::{RateLimit, RateLimiter};
 use crate::state::State;
 use crate::tasks::Timings;
 
 /// Everything a handler needs: the immutable fixture (read without locking on the hot path), the mutable state
-/// behind a `RwLock`, fault rules, id generation and the shutdown signal.
+/// behind a `RwLock`, the gateway's rate limit and counts, fault rules, id generation and the shutdown signal.
 #[derive(Debug)]
 pub struct App {
     /// The loaded fixture.
     pub fixture: Fixture,
     /// Bound key pairs and tasks.
     pub state: RwLock<State>,
+    /// The gateway's rate limit, and what it let through and refused.
+    pub rate_limiter: RateLimiter,
     /// Rules set through `/__emulator/faults`.
     pub faults: FaultRules,
     /// Task and request ids.
@@ -31,10 +34,16 @@ pub struct App {
 }
 
 impl App {
-    /// An app serving `fixture`, stopping when `shutdown` turns `true`.
-    pub fn new(fixture: Fixture, timings: Timings, shutdown: watch::Receiver<bool>) -> Self {
+    /// An app serving `fixture` with `rate_limit` (`None`: no limit), stopping when `shutdown` turns `true`.
+    pub fn new(
+        fixture: Fixture,
+        timings: Timings,
+        rate_limit: Option<RateLimit>,
+        shutdown: watch::Receiver<bool>,
+    ) -> Self {
         Self {
             state: RwLock::new(State::new(&fixture)),
+            rate_limiter: RateLimiter::new(&fixture, rate_limit),
             fixture,
             faults: FaultRules::default(),
             ids: IdGenerator::new(),

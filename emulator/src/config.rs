@@ -3,11 +3,14 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::fixture::MAX_FLEET;
+use crate::rate_limit::{RateLimit, MAX_RATE};
 use crate::tasks::Timings;
 
 /// The usage text for `--help` and for errors.
 pub const USAGE: &str = "\
 usage: kps-emulator [--port 8787] [--fixture FILE] [--www DIR] [--pkg DIR] [--task-ready-ms N] [--task-running-ms N]
+                    [--rate-limit N] [--fleet N]
 
   --port N             port on 127.0.0.1 (0 = any free port); default 8787
   --fixture FILE       JSON fixture replacing the built-in one
@@ -15,6 +18,10 @@ usage: kps-emulator [--port 8787] [--fixture FILE] [--www DIR] [--pkg DIR] [--ta
   --pkg DIR            serve DIR at /pkg/
   --task-ready-ms N    how long a task stays READY_UNBIND; default 150
   --task-running-ms N  how long a task stays RUNNING_UNBIND; default 300
+  --rate-limit N       at most N KPS API requests per second per project (burst N), else 429 APIGW.0308;
+                       0 = no limit (the default)
+  --fleet N            add N stopped servers (fleet-0001 ...) bound to KeyPair-fleet to the first project
+                       (0-9999); default 0
   --help               print this and exit
 
 The first line on stdout is `listening on http://127.0.0.1:PORT`. Ctrl-C or SIGTERM stops the emulator.";
@@ -44,6 +51,10 @@ pub struct Config {
     pub pkg: Option<PathBuf>,
     /// Task phase durations.
     pub timings: Timings,
+    /// The gateway's rate limit at start (and after a reset); `None`: no limit.
+    pub rate_limit: Option<RateLimit>,
+    /// How many fleet servers to add to the fixture's first project (see [`crate::Fixture::with_fleet`]).
+    pub fleet: u16,
 }
 
 impl Default for Config {
@@ -54,6 +65,8 @@ impl Default for Config {
             www: None,
             pkg: None,
             timings: Timings::default(),
+            rate_limit: None,
+            fleet: 0,
         }
     }
 }
@@ -101,6 +114,8 @@ impl Config {
                     | "--pkg"
                     | "--task-ready-ms"
                     | "--task-running-ms"
+                    | "--rate-limit"
+                    | "--fleet"
             ) {
                 return Err(format!("unknown argument {arg:?}"));
             }
@@ -124,7 +139,28 @@ impl Config {
                 "--www" => config.www = Some(PathBuf::from(value)),
                 "--pkg" => config.pkg = Some(PathBuf::from(value)),
                 "--task-ready-ms" => config.timings.ready = millis(&value)?,
-                _ => config.timings.running = millis(&value)?,
+                "--task-running-ms" => config.timings.running = millis(&value)?,
+                "--rate-limit" => {
+                    let per_second = value
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|n| *n <= MAX_RATE)
+                        .ok_or_else(|| {
+                            format!("--rate-limit needs requests per second (0-{MAX_RATE}), not {value:?}")
+                        })?;
+                    config.rate_limit = RateLimit::per_second(per_second);
+                }
+                _ => {
+                    config.fleet = value
+                        .parse::<u16>()
+                        .ok()
+                        .filter(|n| *n <= MAX_FLEET)
+                        .ok_or_else(|| {
+                            format!(
+                                "--fleet needs a number of servers (0-{MAX_FLEET}), not {value:?}"
+                            )
+                        })?;
+                }
             }
         }
         Ok(Command::Run(config))
@@ -156,6 +192,9 @@ mod tests {
             "--task-ready-ms",
             "5",
             "--task-running-ms=7",
+            "--rate-limit",
+            "50",
+            "--fleet=1000",
         ]) else {
             panic!("valid arguments");
         };
@@ -165,6 +204,17 @@ mod tests {
         assert_eq!(config.pkg, Some(PathBuf::from("pkg")));
         assert_eq!(config.timings.ready, Duration::from_millis(5));
         assert_eq!(config.timings.running, Duration::from_millis(7));
+        assert_eq!(config.rate_limit, RateLimit::per_second(50));
+        assert_eq!(config.rate_limit.map(|l| l.burst), Some(50));
+        assert_eq!(config.fleet, 1000);
+    }
+
+    #[test]
+    fn a_rate_limit_of_zero_is_no_limit() {
+        let Ok(Command::Run(config)) = parse(&["--rate-limit=0"]) else {
+            panic!("valid arguments");
+        };
+        assert_eq!(config.rate_limit, None);
     }
 
     #[test]
@@ -173,6 +223,10 @@ mod tests {
         assert!(parse(&["--port"]).is_err());
         assert!(parse(&["--verbose"]).is_err());
         assert!(parse(&["--task-ready-ms", "soon"]).is_err());
+        assert!(parse(&["--rate-limit", "-1"]).is_err());
+        assert!(parse(&["--rate-limit", "1000001"]).is_err());
+        assert!(parse(&["--fleet", "10000"]).is_err());
+        assert!(parse(&["--fleet", "many"]).is_err());
         assert_eq!(parse(&["--help"]), Ok(Command::Help));
     }
 }

@@ -1,4 +1,5 @@
-//! The emulator's own endpoints under `/__emulator/` (no auth): reset, state, and fault rules.
+//! The emulator's own endpoints under `/__emulator/` (no auth): reset, state, fault rules, the rate limit and
+//! the gateway's request counts.
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -13,6 +14,7 @@ use crate::app::App;
 use crate::errors::{json_response, ApiError};
 use crate::faults::{FaultRule, NewFaultRule};
 use crate::fixture::ServerStatus;
+use crate::rate_limit::{CountsView, RateLimit, RateLimitRequest};
 use crate::routes::read_body;
 use crate::state::State as EmulatorState;
 
@@ -25,10 +27,12 @@ pub async fn redirect_target(State(app): State<Arc<App>>) -> Response {
     )
 }
 
-/// `POST /__emulator/reset`: servers back to the fixture, tasks and fault rules gone.
+/// `POST /__emulator/reset`: servers back to the fixture, tasks and fault rules gone, the rate limit back to
+/// the one given at start with full buckets, the counts zeroed.
 pub async fn reset(State(app): State<Arc<App>>) -> Response {
     *app.state_mut() = EmulatorState::new(&app.fixture);
     app.faults.clear();
+    app.rate_limiter.reset();
     json_response(StatusCode::OK, &serde_json::json!({ "reset": true }))
 }
 
@@ -37,6 +41,7 @@ struct StateView<'a> {
     projects: Vec<ProjectView<'a>>,
     tasks: Vec<TaskView<'a>>,
     faults: Vec<FaultRule>,
+    rate_limit: RateLimitView,
     open_connections: usize,
     task_ready_ms: u128,
     task_running_ms: u128,
@@ -129,6 +134,7 @@ pub async fn state(State(app): State<Arc<App>>) -> Response {
             projects,
             tasks,
             faults: app.faults.list(),
+            rate_limit: RateLimitView::from(app.rate_limiter.limit()),
             open_connections: app.open_connections.load(Ordering::Relaxed),
             task_ready_ms: app.timings.ready.as_millis(),
             task_running_ms: app.timings.running.as_millis(),
@@ -177,4 +183,88 @@ pub async fn add_faults(State(app): State<Arc<App>>, req: Request) -> Response {
 pub async fn clear_faults(State(app): State<Arc<App>>) -> Response {
     app.faults.clear();
     json_response(StatusCode::OK, &RulesView { rules: Vec::new() })
+}
+
+/// The rate limit as the control API shows it: `{"perSecond": 0, "burst": 0, "retryAfter": true}` when off.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RateLimitView {
+    per_second: u32,
+    burst: u32,
+    retry_after: bool,
+}
+
+impl From<Option<RateLimit>> for RateLimitView {
+    fn from(limit: Option<RateLimit>) -> Self {
+        match limit {
+            Some(limit) => Self {
+                per_second: limit.per_second,
+                burst: limit.burst,
+                retry_after: limit.retry_after,
+            },
+            None => Self {
+                per_second: 0,
+                burst: 0,
+                retry_after: true,
+            },
+        }
+    }
+}
+
+/// `GET /__emulator/rate-limit`: the limit in force.
+pub async fn rate_limit(State(app): State<Arc<App>>) -> Response {
+    json_response(
+        StatusCode::OK,
+        &RateLimitView::from(app.rate_limiter.limit()),
+    )
+}
+
+/// `POST /__emulator/rate-limit` `{"perSecond": N, "burst": B, "retryAfter": true}`: sets the limit (`perSecond`
+/// 0: none) and fills every bucket; answers with the limit now in force.
+pub async fn set_rate_limit(State(app): State<Arc<App>>, req: Request) -> Response {
+    let result = async {
+        let (_, body) = read_body(req).await?;
+        let limit = serde_json::from_slice::<RateLimitRequest>(&body)
+            .map_err(|e| e.to_string())
+            .and_then(RateLimitRequest::validate)
+            .map_err(|e| ApiError::emulator(format!("rate limit: {e}")))?;
+        app.rate_limiter.set(limit);
+        Ok::<_, ApiError>(json_response(StatusCode::OK, &RateLimitView::from(limit)))
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `GET /__emulator/stats`: per project, the KPS API requests the gateway let through (`allowed`) and refused
+/// with 429 (`throttled`), in total and per operation; and the limit in force.
+pub async fn stats(State(app): State<Arc<App>>) -> Response {
+    let counts =
+        |c: CountsView| serde_json::json!({ "allowed": c.allowed, "throttled": c.throttled });
+    let projects: serde_json::Map<String, serde_json::Value> = app
+        .rate_limiter
+        .counts()
+        .into_iter()
+        .map(|(project, total, per_operation)| {
+            let operations: serde_json::Map<String, serde_json::Value> = per_operation
+                .into_iter()
+                .map(|(op, c)| (op.name().to_owned(), counts(c)))
+                .collect();
+            let mut entry = counts(total);
+            entry["operations"] = serde_json::Value::Object(operations);
+            (project.to_owned(), entry)
+        })
+        .collect();
+    json_response(
+        StatusCode::OK,
+        &serde_json::json!({
+            "projects": projects,
+            "rateLimit": RateLimitView::from(app.rate_limiter.limit()),
+        }),
+    )
+}
+
+/// `DELETE /__emulator/stats`: zeroes the counts (the limit and its buckets stay as they are).
+pub async fn clear_stats(State(app): State<Arc<App>>) -> Response {
+    app.rate_limiter.clear_counts();
+    stats(State(app)).await
 }

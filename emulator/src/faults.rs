@@ -14,8 +14,12 @@
 //! | `hang` | never answer; the connection stays open until the client leaves or the emulator stops |
 //! | `reset` | drop the connection with a TCP RST (`SO_LINGER` 0) instead of answering |
 //! | `close` | close the connection (FIN) without answering |
+//! | `after` | handle the request normally first (auth, validation, the unbind itself), then throw its answer away and do what the other items say: the service acted, but the client never learns it |
 //!
-//! `hang`, `reset` and `close` cannot be combined with `status`, `body` or `retry-after`.
+//! `hang`, `reset` and `close` cannot be combined with `status`, `body` or `retry-after`. `after` needs one of
+//! `status`, `body`, `hang`, `reset` or `close`, and cannot be combined with the echo bodies (the handler has
+//! read the request body by then). Examples of a lost answer: `status=504,after` (the gateway's HTML 504 instead
+//! of the 202), `reset,after`, `close,after`, `body=truncated,after`.
 //!
 //! Body kinds: `error` (the JSON error the status would carry), `html` (an nginx-style HTML error page),
 //! `empty`, `no-task-id` (`{}`), `numeric-task-id` (`{"task_id":1234567890}`), `failed`
@@ -176,6 +180,8 @@ pub enum FaultAction {
 pub struct FaultPlan {
     /// Wait this long first.
     pub delay: Option<Duration>,
+    /// Handle the request normally before `action`, whose answer replaces the real one (`after`).
+    pub after: bool,
     /// Then do this.
     pub action: FaultAction,
 }
@@ -187,6 +193,7 @@ pub fn parse_spec(spec: &str) -> Result<FaultPlan, String> {
     let mut body = None;
     let mut retry_after = None;
     let mut connection = None;
+    let mut after = false;
     let items: Vec<&str> = spec
         .split(',')
         .map(str::trim)
@@ -226,10 +233,11 @@ pub fn parse_spec(spec: &str) -> Result<FaultPlan, String> {
             ("hang", None) => connection.replace(FaultAction::Hang).is_some(),
             ("reset", None) => connection.replace(FaultAction::Reset).is_some(),
             ("close", None) => connection.replace(FaultAction::Close).is_some(),
+            ("after", None) => std::mem::replace(&mut after, true),
             _ => {
                 return Err(format!(
                     "unknown fault item {item:?}: expected delay=MS, status=CODE, body=KIND, retry-after=SECS, \
-                     hang, reset or close"
+                     hang, reset, close or after"
                 ))
             }
         };
@@ -259,7 +267,25 @@ pub fn parse_spec(spec: &str) -> Result<FaultPlan, String> {
             })
         }
     };
-    Ok(FaultPlan { delay, action })
+    if after {
+        match action {
+            FaultAction::Proceed => {
+                return Err("after needs status, body, hang, reset or close".into())
+            }
+            FaultAction::Respond(response) if response.echoes() => {
+                return Err(
+                    "after cannot be combined with body=echo or body=echo-ids: the handler has read the request"
+                        .into(),
+                )
+            }
+            _ => {}
+        }
+    }
+    Ok(FaultPlan {
+        delay,
+        after,
+        action,
+    })
 }
 
 fn parse_number(key: &str, value: &str, min: u64, max: u64) -> Result<u64, String> {
@@ -706,6 +732,12 @@ mod tests {
         assert_eq!(plan("delay=10,reset").action, FaultAction::Reset);
         assert_eq!(plan("hang").action, FaultAction::Hang);
         assert_eq!(plan("close").action, FaultAction::Close);
+        assert!(!plan("status=504").after);
+        let lost = plan("status=504,after");
+        assert!(lost.after);
+        assert_eq!(lost.action, respond(504, BodyKind::ForStatus, None));
+        assert_eq!(plan("after,reset").action, FaultAction::Reset);
+        assert!(plan("delay=5,close,after").after);
     }
 
     #[test]
@@ -721,6 +753,11 @@ mod tests {
             ("status=500,status=502", "given twice"),
             ("hang,status=500", "cannot be combined"),
             ("retry-after=3", "needs status"),
+            ("after", "after needs"),
+            ("delay=10,after", "after needs"),
+            ("after,status=504,after", "given twice"),
+            ("after=1", "unknown fault item"),
+            ("body=echo,after", "cannot be combined"),
         ] {
             let error = parse_spec(spec).expect_err(spec);
             assert!(error.contains(expected), "{spec}: {error}");

@@ -15,6 +15,17 @@ use crate::ids::is_uuid;
 /// The fixture compiled into the binary.
 pub const DEFAULT_FIXTURE_JSON: &str = include_str!("../fixtures/default.json");
 
+/// Most fleet servers [`Fixture::with_fleet`] adds: their ids and names carry 4 decimal digits.
+pub const MAX_FLEET: u16 = 9999;
+
+/// The key pair fleet servers are bound to.
+pub const FLEET_KEYPAIR: &str = "KeyPair-fleet";
+
+/// The id of fleet server `n` (1-based): `f1ee7000-0000-4000-8000-00000000NNNN`, NNNN = `n` in 4 decimal digits.
+pub fn fleet_server_id(n: u16) -> String {
+    format!("f1ee7000-0000-4000-8000-{n:012}")
+}
+
 /// Whether an ECS server is running or stopped: KPS wants the private key only for a running one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 pub enum ServerStatus {
@@ -305,6 +316,71 @@ impl Fixture {
         })
     }
 
+    /// This fixture with `count` fleet servers added to its first project: stopped, bound to [`FLEET_KEYPAIR`]
+    /// (added with a placeholder private key unless the fixture has it), ids from [`fleet_server_id`] and names
+    /// `fleet-0001`, `fleet-0002`... Stopped servers unbind without `auth`, so a fleet needs no key material.
+    pub fn with_fleet(mut self, count: u16) -> Result<Self, String> {
+        if count == 0 {
+            return Ok(self);
+        }
+        if count > MAX_FLEET {
+            return Err(format!(
+                "a fleet has at most {MAX_FLEET} servers, not {count}"
+            ));
+        }
+        let project_id = self
+            .projects
+            .first()
+            .map(|p| p.id.clone())
+            .ok_or("a fleet needs a project in the fixture")?;
+        self.keypairs
+            .entry(FLEET_KEYPAIR.to_owned())
+            .or_insert_with(|| KeyPair {
+                name: FLEET_KEYPAIR.to_owned(),
+                private_key: Secret::new(
+                    "-----BEGIN RSA PRIVATE KEY-----\nZmxlZXQgcGxhY2Vob2xkZXIsIG5vdCBhIGtleQ==\n-----END RSA PRIVATE KEY-----\n",
+                ),
+                private_key_managed: false,
+                _description: None,
+            });
+        for n in 1..=count {
+            let server = Server {
+                id: fleet_server_id(n),
+                project_id: project_id.clone(),
+                name: format!("fleet-{n:04}"),
+                status: ServerStatus::Shutoff,
+                keypair_name: Some(FLEET_KEYPAIR.to_owned()),
+                password: None,
+                unbind_error: None,
+                benchmark: false,
+                _description: None,
+            };
+            if self
+                .server_index
+                .insert(server.id.clone(), self.servers.len())
+                .is_some()
+            {
+                return Err(format!(
+                    "fleet server {} is already in the fixture",
+                    server.id
+                ));
+            }
+            self.servers.push(server);
+        }
+        Ok(self)
+    }
+
+    /// The index of the server with this id (case-insensitive), whatever its project.
+    pub fn server_position(&self, server_id: &str) -> Option<usize> {
+        match self.server_index.get(server_id) {
+            Some(index) => Some(*index),
+            None => self
+                .server_index
+                .get(&server_id.to_ascii_lowercase())
+                .copied(),
+        }
+    }
+
     /// The identity behind an `X-Auth-Token`.
     pub fn token(&self, token: &str) -> Option<&Identity> {
         self.tokens.get(token)
@@ -322,10 +398,7 @@ impl Fixture {
 
     /// The index of the server with this id (case-insensitive, as UUIDs are) in this project.
     pub fn server_index(&self, project_id: &str, server_id: &str) -> Option<usize> {
-        let index = match self.server_index.get(server_id) {
-            Some(index) => *index,
-            None => *self.server_index.get(&server_id.to_ascii_lowercase())?,
-        };
+        let index = self.server_position(server_id)?;
         (self.servers[index].project_id == project_id).then_some(index)
     }
 }
@@ -361,6 +434,55 @@ mod tests {
             "tokens":[{"token":"t","projects":["ffffffffffffffffffffffffffffffff"]}]}"#;
         let error = Fixture::from_json(json).expect_err("unknown project");
         assert!(error.contains("unknown project"), "{error}");
+    }
+
+    #[test]
+    fn a_fleet_is_added_to_the_first_project_stopped_and_bound_to_the_fleet_key_pair() {
+        let fixture = Fixture::default_fixture()
+            .with_fleet(1000)
+            .expect("a fleet fits");
+        let first = fixture
+            .server_index(
+                "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+                "f1ee7000-0000-4000-8000-000000000001",
+            )
+            .expect("fleet-0001");
+        let last = fixture
+            .server_index(
+                "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+                "f1ee7000-0000-4000-8000-000000001000",
+            )
+            .expect("fleet-1000");
+        assert_eq!(fixture.servers[first].name, "fleet-0001");
+        assert_eq!(fixture.servers[last].name, "fleet-1000");
+        assert_eq!(fixture.servers[last].status, ServerStatus::Shutoff);
+        assert_eq!(
+            fixture.servers[last].keypair_name.as_deref(),
+            Some(FLEET_KEYPAIR)
+        );
+        assert!(fixture.keypair(FLEET_KEYPAIR).is_some());
+        assert!(fixture
+            .server_position("f1ee7000-0000-4000-8000-000000001001")
+            .is_none());
+        assert_eq!(
+            fleet_server_id(MAX_FLEET),
+            "f1ee7000-0000-4000-8000-000000009999"
+        );
+        assert!(crate::ids::is_uuid(&fleet_server_id(MAX_FLEET)));
+    }
+
+    #[test]
+    fn a_fleet_needs_a_project_and_ids_of_its_own() {
+        let empty = Fixture::from_json(r#"{"projects":[]}"#).expect("valid");
+        assert!(empty.with_fleet(1).is_err());
+        let taken = Fixture::from_json(
+            r#"{"projects":[{"id":"0a1b2c3d4e5f60718293a4b5c6d7e8f9","name":"a"}],
+                "servers":[{"id":"f1ee7000-0000-4000-8000-000000000002","project_id":"0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+                            "name":"mine","status":"ACTIVE"}]}"#,
+        )
+        .expect("valid");
+        let error = taken.with_fleet(3).expect_err("id taken");
+        assert!(error.contains("000000000002"), "{error}");
     }
 
     #[test]

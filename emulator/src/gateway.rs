@@ -1,8 +1,10 @@
 //! What sits in front of the API, like Huawei's API gateway: request ids, CORS, and fault injection.
 //!
 //! Every request passes through [`handle`]: a CORS preflight is answered here for any path (so a preflight to a
-//! fault-prefixed URL succeeds); a fault selected by header, path prefix or rule is applied; everything else goes
-//! to the router. Every response that is sent gets `X-Request-Id` and CORS headers.
+//! fault-prefixed URL succeeds); a fault path prefix is stripped; a KPS API request meets the rate limit
+//! ([`crate::rate_limit`]), which counts it and may refuse it with 429; a fault selected by header, path prefix
+//! or rule is applied; everything else goes to the router. Every response that is sent gets `X-Request-Id` and
+//! CORS headers.
 
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,7 +25,8 @@ use crate::faults::{
     fault_response, parse_spec, Echoed, FaultAction, FaultPlan, FAULT_HEADER, FAULT_PATH_PREFIX,
 };
 use crate::percent;
-use crate::routes::SignedPath;
+use crate::rate_limit::Admission;
+use crate::routes::{SignedPath, MAX_BODY_BYTES};
 use crate::static_files::fix_content_type;
 
 /// Request headers a page on another origin may send (the library's, plus the fault header).
@@ -68,7 +71,7 @@ impl ConnectionControl {
 /// Handles one request of a connection.
 pub async fn handle(
     app: Arc<App>,
-    mut router: Router,
+    router: Router,
     connection: Arc<ConnectionControl>,
     mut req: Request<Incoming>,
 ) -> Result<Response, Infallible> {
@@ -78,46 +81,19 @@ pub async fn handle(
     let mut response = if req.method() == Method::OPTIONS {
         preflight(req.headers())
     } else {
-        match select_fault(&app, &mut req) {
-            Err(error) => error.into_response(),
-            Ok(fault) => {
-                let path = req.uri().path().to_owned();
-                let plan = fault.as_ref().map(|(_, plan)| *plan);
-                if let Some(delay) = plan.and_then(|p| p.delay) {
-                    tokio::select! {
-                        () = tokio::time::sleep(delay) => {}
-                        () = app.shutting_down() => {}
-                    }
-                }
-                match (plan.map(|p| p.action), fault) {
-                    (Some(FaultAction::Respond(fault)), Some((spec, _))) => {
-                        let echoed = if fault.echoes() {
-                            echoed(req).await
-                        } else {
-                            Echoed::default()
-                        };
-                        fault_response(&fault, &spec, &app.ids, &echoed)
-                    }
-                    (Some(FaultAction::Hang), _) => {
-                        app.shutting_down().await;
-                        connection.kill(false);
-                        std::future::pending().await
-                    }
-                    (Some(FaultAction::Close), _) => {
-                        connection.kill(false);
-                        std::future::pending().await
-                    }
-                    (Some(FaultAction::Reset), _) => {
-                        connection.kill(true);
-                        std::future::pending().await
-                    }
-                    _ => {
-                        let mut response = match router.call(req).await {
-                            Ok(response) => response,
-                            Err(never) => match never {},
-                        };
-                        fix_content_type(&path, &mut response);
-                        response
+        let prefixed = strip_fault_prefix(&mut req);
+        match app.rate_limiter.admit(req.method(), req.uri().path()) {
+            Admission::Throttled(throttled) => {
+                // Read what the client sent, so the connection stays usable for its next request.
+                let _ = axum::body::to_bytes(Body::new(req.into_body()), MAX_BODY_BYTES).await;
+                throttled.into_response()
+            }
+            Admission::Allowed | Admission::NotCounted => {
+                match select_fault(&app, &req, prefixed) {
+                    Err(error) => error.into_response(),
+                    Ok(None) => route(router, req).await,
+                    Ok(Some((spec, plan))) => {
+                        apply_fault(&app, router, &connection, req, &spec, plan).await
                     }
                 }
             }
@@ -132,6 +108,73 @@ pub async fn handle(
     }
     add_cors_headers(headers, origin);
     Ok(response)
+}
+
+/// Hands the request to the router (the KPS API, the control endpoints, static files).
+async fn route(mut router: Router, req: Request<Incoming>) -> Response {
+    let path = req.uri().path().to_owned();
+    let mut response = match router.call(req).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    };
+    fix_content_type(&path, &mut response);
+    response
+}
+
+/// Where a request is when the fault's action is played.
+enum Handled {
+    /// Not handled: the fault replaces the handling.
+    No(Request<Incoming>),
+    /// Handled (`after`): the service acted and this was its answer.
+    Yes(Response),
+}
+
+/// Plays a fault: the delay, then (with `after`) the request handled normally, then the answer, hang, reset or
+/// close the plan names in place of the real answer.
+async fn apply_fault(
+    app: &App,
+    router: Router,
+    connection: &ConnectionControl,
+    req: Request<Incoming>,
+    spec: &str,
+    plan: FaultPlan,
+) -> Response {
+    if let Some(delay) = plan.delay {
+        tokio::select! {
+            () = tokio::time::sleep(delay) => {}
+            () = app.shutting_down() => {}
+        }
+    }
+    let handled = if plan.after {
+        Handled::Yes(route(router.clone(), req).await)
+    } else {
+        Handled::No(req)
+    };
+    match (plan.action, handled) {
+        (FaultAction::Proceed, Handled::No(req)) => route(router, req).await,
+        // `parse_spec` refuses `after` alone; were it allowed, the real answer would simply stand.
+        (FaultAction::Proceed, Handled::Yes(answer)) => answer,
+        (FaultAction::Respond(fault), handled) => {
+            let echoed = match handled {
+                Handled::No(req) if fault.echoes() => echoed(req).await,
+                _ => Echoed::default(),
+            };
+            fault_response(&fault, spec, &app.ids, &echoed)
+        }
+        (FaultAction::Hang, _) => {
+            app.shutting_down().await;
+            connection.kill(false);
+            std::future::pending().await
+        }
+        (FaultAction::Close, _) => {
+            connection.kill(false);
+            std::future::pending().await
+        }
+        (FaultAction::Reset, _) => {
+            connection.kill(true);
+            std::future::pending().await
+        }
+    }
 }
 
 /// What an echo fault sends back: the request's credential headers and its body (at most 64 KiB of it).
@@ -157,13 +200,14 @@ async fn echoed(req: Request<Incoming>) -> Echoed {
     }
 }
 
-/// The fault for this request, if any: the `X-Emulator-Fault` header, else a `/__emulator/fault/<spec>/` path
-/// prefix (stripped here, remembering the original path for signature checks), else a rule matching an API path.
+/// The fault for this request, if any: the `X-Emulator-Fault` header, else the spec of a
+/// `/__emulator/fault/<spec>/` path prefix (already stripped by [`strip_fault_prefix`]), else a rule matching an
+/// API path.
 fn select_fault(
     app: &App,
-    req: &mut Request<Incoming>,
+    req: &Request<Incoming>,
+    prefixed: Option<String>,
 ) -> Result<Option<(String, FaultPlan)>, ApiError> {
-    let prefixed = strip_fault_prefix(req);
     let header_spec = req
         .headers()
         .get(FAULT_HEADER)
@@ -185,7 +229,8 @@ fn select_fault(
     Ok(None)
 }
 
-/// Removes a `/__emulator/fault/<spec>` prefix from the URI and returns the (decoded) spec.
+/// Removes a `/__emulator/fault/<spec>` prefix from the URI (remembering the path as sent, for signature checks)
+/// and returns the (decoded) spec.
 fn strip_fault_prefix(req: &mut Request<Incoming>) -> Option<String> {
     let path = req.uri().path();
     let rest = path.strip_prefix(FAULT_PATH_PREFIX)?;

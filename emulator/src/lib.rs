@@ -16,8 +16,11 @@
 //! - [`auth`]: `X-Auth-Token` and AK/SK `SDK-HMAC-SHA256` verification with the library's signer;
 //! - [`faults`]: the fault grammar (`X-Emulator-Fault` header, `/__emulator/fault/<spec>/` prefix, rules);
 //! - [`gateway`]: request ids, CORS, fault dispatch; [`server`]: the accept loop;
-//! - [`control`]: `/__emulator/reset`, `/__emulator/state`, `/__emulator/faults`;
-//! - [`fixture`]: the world the emulator starts from. `emulator/README.md` documents all of it.
+//! - [`rate_limit`]: the gateway's per-project token bucket (429 `APIGW.0308`) and request counts;
+//! - [`control`]: `/__emulator/reset`, `/__emulator/state`, `/__emulator/faults`, `/__emulator/rate-limit`,
+//!   `/__emulator/stats`;
+//! - [`fixture`]: the world the emulator starts from (plus `--fleet` servers). `emulator/README.md` documents all
+//!   of it.
 
 #![warn(missing_docs)]
 
@@ -31,6 +34,7 @@ pub mod fixture;
 pub mod gateway;
 pub mod ids;
 pub mod percent;
+pub mod rate_limit;
 pub mod routes;
 pub mod server;
 pub mod state;
@@ -48,6 +52,7 @@ use tokio::task::JoinHandle;
 
 pub use config::{Command, Config, FixtureSource};
 pub use fixture::Fixture;
+pub use rate_limit::RateLimit;
 pub use tasks::Timings;
 
 use app::App;
@@ -97,8 +102,8 @@ impl ShutdownHandle {
 
 /// Loads the fixture, binds `127.0.0.1:config.port` and starts serving on the current Tokio runtime.
 ///
-/// Errors: the port is taken, the fixture cannot be read or is invalid (`InvalidData`), or `--www`/`--pkg` is
-/// not a directory (`NotFound`).
+/// Errors: the port is taken, the fixture cannot be read or is invalid, or cannot take the fleet
+/// (`InvalidData`), or `--www`/`--pkg` is not a directory (`NotFound`).
 pub async fn serve(config: Config) -> io::Result<RunningServer> {
     let fixture = match &config.fixture {
         FixtureSource::Default => Fixture::default_fixture(),
@@ -120,6 +125,9 @@ pub async fn serve(config: Config) -> io::Result<RunningServer> {
             Fixture::from_json(json).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?
         }
     };
+    let fixture = fixture
+        .with_fleet(config.fleet)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("--fleet: {e}")))?;
     for (flag, dir) in [("--www", &config.www), ("--pkg", &config.pkg)] {
         if let Some(dir) = dir {
             if !dir.is_dir() {
@@ -133,7 +141,12 @@ pub async fn serve(config: Config) -> io::Result<RunningServer> {
 
     let (listener, addr) = server::bind(config.port).await?;
     let (shutdown, shutdown_rx) = watch::channel(false);
-    let app = Arc::new(App::new(fixture, config.timings, shutdown_rx.clone()));
+    let app = Arc::new(App::new(
+        fixture,
+        config.timings,
+        config.rate_limit,
+        shutdown_rx.clone(),
+    ));
     let router = router(app.clone(), &config);
     let accept_loop = tokio::spawn(server::accept_loop(listener, app, router, shutdown_rx));
     Ok(RunningServer {
@@ -171,6 +184,14 @@ fn router(app: Arc<App>, config: &Config) -> Router {
             get(control::list_faults)
                 .post(control::add_faults)
                 .delete(control::clear_faults),
+        )
+        .route(
+            "/__emulator/rate-limit",
+            get(control::rate_limit).post(control::set_rate_limit),
+        )
+        .route(
+            "/__emulator/stats",
+            get(control::stats).delete(control::clear_stats),
         )
         .method_not_allowed_fallback(routes::api_not_found)
         .with_state(app);

@@ -77,11 +77,7 @@ impl State {
     /// is free for the next task.
     pub fn settle(&mut self, fixture: &Fixture, now: Instant, timings: Timings) {
         for finished in self.tasks.settle(now, timings) {
-            let Some(index) = fixture
-                .servers
-                .iter()
-                .position(|s| s.id == finished.server_id)
-            else {
+            let Some(index) = fixture.server_position(&finished.server_id) else {
                 continue;
             };
             let server = &mut self.servers[index];
@@ -125,9 +121,10 @@ impl State {
                 ),
             ));
         };
-        if let Some(task_id) = &current.active_task {
+        // The task's id is not in the message: a client finds it in the running-tasks list, as it must with KPS.
+        if current.active_task.is_some() {
             return Err(ApiError::parameter(format!(
-                "server {} already has a key pair task in progress ({task_id})",
+                "server {} already has a key pair task in progress",
                 server.id
             )));
         }
