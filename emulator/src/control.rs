@@ -244,14 +244,15 @@ pub async fn stats(State(app): State<Arc<App>>) -> Response {
         .rate_limiter
         .counts()
         .into_iter()
-        .map(|(project, total, per_operation)| {
-            let operations: serde_json::Map<String, serde_json::Value> = per_operation
+        .map(|project| {
+            let operations: serde_json::Map<String, serde_json::Value> = project
+                .per_operation
                 .into_iter()
                 .map(|(op, c)| (op.name().to_owned(), counts(c)))
                 .collect();
-            let mut entry = counts(total);
+            let mut entry = counts(project.total);
             entry["operations"] = serde_json::Value::Object(operations);
-            (project.to_owned(), entry)
+            (project.project_id.to_owned(), entry)
         })
         .collect();
     json_response(

@@ -222,6 +222,17 @@ pub struct CountsView {
     pub throttled: u64,
 }
 
+/// One project's counts, for `GET /__emulator/stats`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectCounts<'a> {
+    /// The project.
+    pub project_id: &'a str,
+    /// Every operation together.
+    pub total: CountsView,
+    /// Each operation, in [`Operation::ALL`] order.
+    pub per_operation: Vec<(Operation, CountsView)>,
+}
+
 /// The limit in force and each project's bucket (its theoretical arrival time).
 #[derive(Debug)]
 struct Buckets {
@@ -343,7 +354,7 @@ impl RateLimiter {
     }
 
     /// Each project's counts: the totals, and per operation.
-    pub fn counts(&self) -> Vec<(&str, CountsView, Vec<(Operation, CountsView)>)> {
+    pub fn counts(&self) -> Vec<ProjectCounts<'_>> {
         self.projects
             .iter()
             .enumerate()
@@ -365,7 +376,11 @@ impl RateLimiter {
                         allowed: sum.allowed + c.allowed,
                         throttled: sum.throttled + c.throttled,
                     });
-                (project.as_str(), total, per_operation)
+                ProjectCounts {
+                    project_id: project,
+                    total,
+                    per_operation,
+                }
             })
             .collect()
     }
@@ -494,10 +509,10 @@ mod tests {
             assert_eq!(limiter.admit(&Method::GET, path), Admission::NotCounted);
         }
         let counts = limiter.counts();
-        let (project, total, per_operation) = &counts[0];
-        assert_eq!(*project, PROJECT);
-        assert_eq!(total.allowed, 8);
-        let allowed: Vec<(&str, u64)> = per_operation
+        assert_eq!(counts[0].project_id, PROJECT);
+        assert_eq!(counts[0].total.allowed, 8);
+        let allowed: Vec<(&str, u64)> = counts[0]
+            .per_operation
             .iter()
             .map(|(op, c)| (op.name(), c.allowed))
             .collect();
@@ -513,9 +528,9 @@ mod tests {
                 ("Other", 2),
             ]
         );
-        assert_eq!(counts[1].1.allowed, 1);
+        assert_eq!(counts[1].total.allowed, 1);
         limiter.reset();
-        assert_eq!(limiter.counts()[0].1, CountsView::default());
+        assert_eq!(limiter.counts()[0].total, CountsView::default());
     }
 
     #[test]

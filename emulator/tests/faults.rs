@@ -520,3 +520,219 @@ async fn the_echo_faults_send_the_requests_credentials_back_in_every_member() {
     );
     assert_eq!(response.json()["task_id"], authorization.as_str());
 }
+
+// ---- lost answers: the request is handled, its answer replaced ----
+
+/// Fleet servers 1..=n (stopped, bound to KeyPair-fleet), tasks that stay pending for the whole test.
+async fn start_fleet(n: u16) -> Emulator {
+    Emulator::start_with(kps_emulator::Config {
+        fleet: n,
+        timings: SLOW,
+        ..kps_emulator::Config::ephemeral()
+    })
+    .await
+}
+
+/// The tasks `GET /__emulator/state` holds for this server.
+fn tasks_of(state: &Value, server_id: &str) -> Vec<Value> {
+    state["tasks"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .filter(|t| t["server_id"] == server_id)
+        .cloned()
+        .collect()
+}
+
+/// Asserts the server has exactly one task, that it is its pending task and listed in running-tasks with the
+/// server's id; returns the task id.
+async fn assert_one_pending_task(emulator: &Emulator, server_id: &str) -> String {
+    let state = emulator.state().await;
+    let tasks = tasks_of(&state, server_id);
+    assert_eq!(tasks.len(), 1, "{tasks:?}");
+    let task_id = tasks[0]["task_id"].as_str().expect("task_id").to_owned();
+    let server = state["projects"][0]["servers"]
+        .as_array()
+        .expect("servers")
+        .iter()
+        .find(|s| s["id"] == server_id)
+        .expect("the server");
+    assert_eq!(server["active_task_id"], task_id.as_str());
+    let running = emulator
+        .send(Req::get(&format!("/v3/{PROJECT}/running-tasks")).token(TOKEN))
+        .await
+        .json();
+    let listed: Vec<&Value> = running["tasks"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .filter(|t| t["server_id"] == server_id)
+        .collect();
+    assert_eq!(listed.len(), 1, "{running}");
+    assert_eq!(listed[0]["task_id"], task_id.as_str());
+    task_id
+}
+
+#[tokio::test]
+async fn a_rule_can_lose_the_answer_of_the_third_post_after_the_unbind_started() {
+    let emulator = start_fleet(3).await;
+    // Rules apply in order, first match first: a pass-through rule lets two POSTs by, then the lost answer.
+    let added = emulator
+        .send(Req::post("/__emulator/faults").json(&json!([
+            {"fault": "delay=0", "method": "POST", "path": "/keypairs/disassociate", "times": 2},
+            {"fault": "status=504,after", "method": "POST", "path": "/keypairs/disassociate", "times": 1},
+        ])))
+        .await;
+    assert_eq!(added.status, 201, "{}", added.text());
+
+    let mut statuses = Vec::new();
+    for n in 1..=3 {
+        let server = kps_emulator::fixture::fleet_server_id(n);
+        let response = emulator
+            .send(disassociate(PROJECT, &server, None).token(TOKEN))
+            .await;
+        statuses.push(response.status);
+        if n == 3 {
+            assert_eq!(response.header("content-type"), Some("text/html"));
+            assert!(response
+                .text()
+                .contains("<title>504 Gateway Timeout</title>"));
+            assert_eq!(
+                response.header("x-emulator-fault-applied"),
+                Some("status=504,after")
+            );
+        }
+    }
+    assert_eq!(statuses, [202, 202, 504]);
+    for n in 1..=3 {
+        assert_one_pending_task(&emulator, &kps_emulator::fixture::fleet_server_id(n)).await;
+    }
+
+    // Retrying the lost POST blindly meets the pending task; nothing is doubled.
+    let server = kps_emulator::fixture::fleet_server_id(3);
+    let retried = emulator
+        .send(disassociate(PROJECT, &server, None).token(TOKEN))
+        .await;
+    assert_eq!(
+        (retried.status, retried.error_code().as_str()),
+        (400, "KPS.0002")
+    );
+    assert!(retried.error_msg().contains("in progress"));
+    assert_one_pending_task(&emulator, &server).await;
+}
+
+#[tokio::test]
+async fn a_reset_after_the_unbind_leaves_exactly_one_task_and_a_plain_reset_none() {
+    let emulator = start_fleet(2).await;
+    let acted = kps_emulator::fixture::fleet_server_id(1);
+    let result = exchange(
+        emulator.addr,
+        &disassociate(PROJECT, &acted, None)
+            .token(TOKEN)
+            .header("X-Emulator-Fault", "reset,after")
+            .to_bytes(emulator.addr),
+        Duration::from_secs(10),
+    )
+    .await;
+    assert_eq!(
+        result.map_err(|e| e.kind()).err(),
+        Some(ErrorKind::ConnectionReset)
+    );
+    assert_one_pending_task(&emulator, &acted).await;
+
+    let untouched = kps_emulator::fixture::fleet_server_id(2);
+    let result = exchange(
+        emulator.addr,
+        &disassociate(PROJECT, &untouched, None)
+            .token(TOKEN)
+            .header("X-Emulator-Fault", "reset")
+            .to_bytes(emulator.addr),
+        Duration::from_secs(10),
+    )
+    .await;
+    assert_eq!(
+        result.map_err(|e| e.kind()).err(),
+        Some(ErrorKind::ConnectionReset)
+    );
+    assert!(tasks_of(&emulator.state().await, &untouched).is_empty());
+}
+
+#[tokio::test]
+async fn a_close_after_the_unbind_through_the_path_prefix_leaves_exactly_one_task() {
+    let emulator = start_fleet(1).await;
+    let server = kps_emulator::fixture::fleet_server_id(1);
+    let req = Req::post(&format!(
+        "/__emulator/fault/close,after/v3/{PROJECT}/keypairs/disassociate"
+    ))
+    .token(TOKEN)
+    .json(&disassociate_body(&server, None));
+    let raw = exchange(
+        emulator.addr,
+        &req.to_bytes(emulator.addr),
+        Duration::from_secs(10),
+    )
+    .await
+    .expect("a clean EOF");
+    assert!(raw.is_empty(), "no answer at all");
+    assert_one_pending_task(&emulator, &server).await;
+}
+
+#[tokio::test]
+async fn a_lost_answer_replaces_whatever_the_service_answered() {
+    let emulator = Emulator::start_slow().await;
+    // Refused by the service (the server has no key pair): the client still sees only the 504.
+    let response = emulator
+        .send(
+            disassociate(PROJECT, NO_KEYPAIR_SERVER, None)
+                .token(TOKEN)
+                .header("X-Emulator-Fault", "status=504,after"),
+        )
+        .await;
+    assert_eq!(response.status, 504);
+    assert!(tasks_of(&emulator.state().await, NO_KEYPAIR_SERVER).is_empty());
+    // Authentication still runs: without a token nothing is created either.
+    let unauthenticated = emulator
+        .send(
+            disassociate(PROJECT, STOPPED_SERVER, None)
+                .header("X-Emulator-Fault", "status=502,after"),
+        )
+        .await;
+    assert_eq!(unauthenticated.status, 502);
+    assert!(tasks_of(&emulator.state().await, STOPPED_SERVER).is_empty());
+}
+
+#[tokio::test]
+async fn a_fault_answer_reads_the_request_body_so_the_client_gets_the_answer() {
+    let emulator = Emulator::start().await;
+    let body = disassociate_body(STOPPED_SERVER, None).to_string();
+    let head = format!(
+        "POST /v3/{PROJECT}/keypairs/disassociate HTTP/1.1\r\nHost: x\r\nX-Auth-Token: {TOKEN}\r\nX-Emulator-Fault: status=503\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let mut stream = tokio::net::TcpStream::connect(emulator.addr)
+        .await
+        .expect("connect");
+    // The body arrives after the head, as from a client that writes them separately.
+    tokio::io::AsyncWriteExt::write_all(&mut stream, head.as_bytes())
+        .await
+        .expect("write");
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    tokio::io::AsyncWriteExt::write_all(&mut stream, body.as_bytes())
+        .await
+        .expect("write");
+    let next = "GET /__emulator/faults HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    tokio::io::AsyncWriteExt::write_all(&mut stream, next.as_bytes())
+        .await
+        .expect("write");
+    let mut raw = Vec::new();
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        tokio::io::AsyncReadExt::read_to_end(&mut stream, &mut raw),
+    )
+    .await
+    .expect("answers in time")
+    .expect("no reset");
+    let text = String::from_utf8_lossy(&raw);
+    assert!(text.starts_with("HTTP/1.1 503"), "{text}");
+    assert_eq!(text.matches("HTTP/1.1 ").count(), 2, "{text}");
+}

@@ -329,7 +329,17 @@ fn the_binary_prints_its_address_first_serves_and_stops_cleanly_on_sigterm() {
     .expect("write fixture");
 
     let mut child = emulator_binary()
-        .args(["--port", "0", "--task-ready-ms", "5", "--fixture"])
+        .args([
+            "--port",
+            "0",
+            "--task-ready-ms",
+            "5",
+            "--rate-limit",
+            "40",
+            "--fleet",
+            "2",
+            "--fixture",
+        ])
         .arg(&fixture)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -356,6 +366,22 @@ fn the_binary_prints_its_address_first_serves_and_stops_cleanly_on_sigterm() {
     assert!(
         answer.starts_with("HTTP/1.1 200"),
         "the --fixture token works: {answer}"
+    );
+    let limit = blocking_exchange(
+        &addr,
+        "GET /__emulator/rate-limit HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert!(
+        limit.ends_with(r#"{"perSecond":40,"burst":40,"retryAfter":true}"#),
+        "{limit}"
+    );
+    let state = blocking_exchange(
+        &addr,
+        "GET /__emulator/state HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert!(
+        state.contains("f1ee7000-0000-4000-8000-000000000002") && !state.contains("000000000003"),
+        "--fleet 2 adds two servers: {state}"
     );
 
     let status = Command::new("kill")
@@ -403,7 +429,16 @@ fn the_binary_explains_bad_arguments_and_a_bad_fixture() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("cannot read fixture"));
     assert!(output.stdout.is_empty(), "nothing claims to be listening");
 
+    for bad in [["--rate-limit", "fast"], ["--fleet", "10000"]] {
+        let output = emulator_binary().args(bad).output().expect("run");
+        assert_eq!(output.status.code(), Some(2), "{bad:?}");
+        assert!(String::from_utf8_lossy(&output.stderr).contains(bad[0]));
+    }
+
     let help = emulator_binary().arg("--help").output().expect("run");
     assert!(help.status.success());
-    assert!(String::from_utf8_lossy(&help.stdout).contains("--task-running-ms"));
+    let help = String::from_utf8_lossy(&help.stdout);
+    for flag in ["--task-running-ms", "--rate-limit", "--fleet"] {
+        assert!(help.contains(flag), "{flag}");
+    }
 }

@@ -256,6 +256,7 @@ async fn a_failed_task_is_listed_with_its_error_until_it_is_deleted() {
     assert_eq!(failed["total"], 1);
     let listed = &failed["tasks"][0];
     assert_eq!(listed["task_id"], task_id.as_str());
+    assert_eq!(listed["server_id"], FAILING_SERVER);
     assert_eq!(listed["operate_type"], "FAILED_UNBIND");
     assert_eq!(listed["task_error_code"], "KPS.0003");
     assert!(listed["task_error_msg"]
