@@ -624,36 +624,27 @@ async fn a_rule_can_lose_the_answer_of_the_third_post_after_the_unbind_started()
 #[tokio::test]
 async fn a_reset_after_the_unbind_leaves_exactly_one_task_and_a_plain_reset_none() {
     let emulator = start_fleet(2).await;
-    let acted = kps_emulator::fixture::fleet_server_id(1);
-    let result = exchange(
-        emulator.addr,
-        &disassociate(PROJECT, &acted, None)
+    let unbind_reset_by = |server: String, spec: &'static str| {
+        let bytes = disassociate(PROJECT, &server, None)
             .token(TOKEN)
-            .header("X-Emulator-Fault", "reset,after")
-            .to_bytes(emulator.addr),
-        Duration::from_secs(10),
-    )
-    .await;
-    assert_eq!(
-        result.map_err(|e| e.kind()).err(),
-        Some(ErrorKind::ConnectionReset)
-    );
+            .header("X-Emulator-Fault", spec)
+            .to_bytes(emulator.addr);
+        async move {
+            let result = exchange(emulator.addr, &bytes, Duration::from_secs(10)).await;
+            assert_eq!(
+                result.map_err(|e| e.kind()).err(),
+                Some(ErrorKind::ConnectionReset),
+                "{spec}"
+            );
+        }
+    };
+
+    let acted = kps_emulator::fixture::fleet_server_id(1);
+    unbind_reset_by(acted.clone(), "reset,after").await;
     assert_one_pending_task(&emulator, &acted).await;
 
     let untouched = kps_emulator::fixture::fleet_server_id(2);
-    let result = exchange(
-        emulator.addr,
-        &disassociate(PROJECT, &untouched, None)
-            .token(TOKEN)
-            .header("X-Emulator-Fault", "reset")
-            .to_bytes(emulator.addr),
-        Duration::from_secs(10),
-    )
-    .await;
-    assert_eq!(
-        result.map_err(|e| e.kind()).err(),
-        Some(ErrorKind::ConnectionReset)
-    );
+    unbind_reset_by(untouched.clone(), "reset").await;
     assert!(tasks_of(&emulator.state().await, &untouched).is_empty());
 }
 
