@@ -3,6 +3,7 @@
 export {
   disassociateKeypair,
   disassociateKeypairAndWait,
+  disassociateKeypairs,
   getKeypairTask,
   waitForKeypairTask,
   listRunningTasks,

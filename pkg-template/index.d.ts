@@ -13,8 +13,10 @@ export interface ClientOptions {
   endpoint?: string;
   /** With `credentials` behind a proxy (required with a relative `endpoint`): the upstream host to sign for, e.g. `'kms.cn-north-4.myhuaweicloud.com'`; the path below `endpoint` is signed. */
   signingHost?: string;
-  /** Limit for the whole call, in milliseconds (1–600000). Default 30000. */
+  /** Limit for the whole call, its retries included, in milliseconds (1–600000). Default 30000. */
   timeoutMs?: number;
+  /** Requests per call, 1–10 (1 turns retries off). Default 3. Only answers that prove the service did not act are retried for an unbind (README: Retries). */
+  maxAttempts?: number;
   /** Aborts the call; it then rejects with a `KpsAbortError`. */
   signal?: AbortSignal;
   /** Allow `http://` to a host that is not loopback. */
@@ -84,6 +86,79 @@ export function waitForKeypairTask(options: TaskOptions & WaitOptions): Promise<
 
 /** {@link disassociateKeypair}, then {@link waitForKeypairTask} on its task: resolves with the finished task. */
 export function disassociateKeypairAndWait(options: DisassociateKeypairOptions & WaitOptions): Promise<KeypairTask>;
+
+/** One server of a fleet: its ID, or its ID with the `auth` a running server needs. */
+export type FleetServer = string | { serverId: string; auth?: { type: 'keypair' | 'password'; key: string } };
+
+/** Options of {@link disassociateKeypairs}. `timeoutMs` and `maxAttempts` apply to each request. */
+export interface DisassociateKeypairsOptions extends ClientOptions {
+  projectId: string;
+  /** 1 to 1000 servers, none twice. */
+  servers: FleetServer[];
+  /** Unbind requests in flight, 1–64. Default 8. */
+  concurrency?: number;
+  /** Follow every task to its end (default), or only unbind (`false`: outcomes `started`/`failed`/`not-started`). */
+  wait?: boolean;
+  /** Between two rounds of progress (read from the task lists), in milliseconds. Default 20000. */
+  intervalMs?: number;
+  /** For each task's wait, from its start. Default 1800000 (30 min). */
+  waitTimeoutMs?: number;
+  /** Every change of every server, with the running totals. If it throws, it is not called again and the report's `progressError` holds what it threw. */
+  onProgress?: (event: FleetProgress) => void;
+}
+
+/** What happened to one server. */
+export interface FleetResult {
+  serverId: string;
+  /** `started`: the task runs (or its wait timed out, or the fleet was aborted); `not-started`: never accepted (throttled on every attempt, or aborted first). */
+  outcome: 'succeeded' | 'failed' | 'started' | 'not-started';
+  taskId?: string;
+  /** The task's last status (`SUCCESS_UNBIND`, `FAILED_UNBIND`, `RUNNING_UNBIND`…). */
+  status?: string;
+  /** Unbind requests sent for this server. */
+  attempts: number;
+  /** Why it failed or stopped, as `KpsError.toJSON()` gives it. */
+  error?: ReturnType<KpsError['toJSON']>;
+}
+
+/** A change of one server during {@link disassociateKeypairs}. */
+export interface FleetProgress extends FleetResult {
+  /** The server's index in `servers`. */
+  index: number;
+  totals: { total: number; succeeded: number; failed: number; started: number; notStarted: number };
+}
+
+/** What {@link disassociateKeypairs} resolves with. */
+export interface FleetReport {
+  total: number;
+  succeeded: number;
+  failed: number;
+  started: number;
+  notStarted: number;
+  /** Whether `signal` aborted the fleet: no unbind started after it, and every task started before keeps its ID. */
+  aborted: boolean;
+  /** Every request the fleet made (unbinds, retries, list pages, confirmations). */
+  requests: number;
+  /** In the order of `servers`. */
+  results: FleetResult[];
+  /** What `onProgress` threw, if it did. */
+  progressError?: unknown;
+}
+
+/**
+ * Unbinds the key pairs of many servers, `concurrency` at a time, and follows every task to its end. Never
+ * rejects for one server's failure: resolves with a report in the order of `servers`. Rejects only for invalid
+ * options (a bad entry is named by its path, `servers[3].serverId`), before any request. An unbind whose answer
+ * was lost is looked for in the task lists before it is sent again, so none is lost or doubled; progress is read
+ * from the task lists, not by polling each task.
+ *
+ * @example
+ * const report = await disassociateKeypairs({
+ *   region: 'cn-north-4', token, projectId, servers: [serverId, { serverId: runningId, auth }],
+ *   onProgress: (e) => console.log(e.serverId, e.outcome, e.totals.succeeded),
+ * });
+ */
+export function disassociateKeypairs(options: DisassociateKeypairsOptions): Promise<FleetReport>;
 
 /** One task of a list. `taskTime` is milliseconds since the epoch. */
 export interface TaskListEntry {
@@ -171,6 +246,7 @@ export function signRequest(options: SignRequestOptions): Record<string, string>
 export type ValidatedOperation =
   | 'disassociateKeypair'
   | 'disassociateKeypairAndWait'
+  | 'disassociateKeypairs'
   | 'getKeypairTask'
   | 'waitForKeypairTask'
   | 'listRunningTasks'
@@ -230,6 +306,8 @@ export class KpsError extends Error {
    * or when a browser hid it (a redirect, which is never followed, is a `KpsResponseError` with status 3xx or 0).
    */
   readonly status: number;
+  /** Requests the call made, retries included (see `maxAttempts`); 1 when it made one, or none. */
+  readonly attempts: number;
   /** `X-Request-Id` of the response, for Huawei Cloud support. */
   readonly requestId?: string;
   /** For validation errors: the option at fault, as a path (`'auth.type'`). */
@@ -246,6 +324,7 @@ export class KpsError extends Error {
     name: KpsErrorName;
     code: string;
     status: number;
+    attempts: number;
     requestId?: string;
     field?: string;
     task?: KeypairTask;

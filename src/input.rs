@@ -3,6 +3,10 @@
 //! The wasm boundary converts the options object a user passed (two levels deep: `auth` and `credentials`
 //! are objects) into an `Input`; everything after that, including type errors, is decided in pure Rust.
 
+/// The most elements of an array that are converted: one more than any option takes (1000 servers), so that
+/// validation can say the array is too long without converting a huge one.
+pub const MAX_ARRAY_ITEMS: usize = 1001;
+
 /// A JavaScript value, as far as option validation needs to know it.
 pub enum Input {
     Undefined,
@@ -14,7 +18,9 @@ pub enum Input {
     String(String),
     /// A plain object's own enumerable string-keyed properties, in their order.
     Object(Vec<(String, Input)>),
-    Array,
+    /// An array: its first [`MAX_ARRAY_ITEMS`] elements, converted where an option is an array (`servers`),
+    /// and none elsewhere (an array where an object or a string belongs is a type error whatever it holds).
+    Array(Vec<Input>),
     Function,
     /// Something that behaves as an `AbortSignal` (the boundary keeps the JS object itself).
     AbortSignal,
@@ -35,7 +41,7 @@ impl Input {
             Input::Number(_) => "a number",
             Input::String(_) => "a string",
             Input::Object(_) => "an object",
-            Input::Array => "an array",
+            Input::Array(_) => "an array",
             Input::Function => "a function",
             Input::AbortSignal => "an AbortSignal",
             Input::Date(_) => "a Date",

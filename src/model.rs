@@ -23,7 +23,7 @@ pub struct Server {
 }
 
 /// How to log in to a running server to remove the key.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ServerAuth {
     pub kind: AuthType,
     pub key: Secret,

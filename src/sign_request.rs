@@ -1444,7 +1444,7 @@ mod tests {
 
     #[test]
     fn options_must_be_an_object_and_the_first_problem_in_the_documented_order_is_reported() {
-        let not_an_object = failure(Input::Array);
+        let not_an_object = failure(Input::Array(Vec::new()));
         assert_eq!(
             not_an_object.message,
             "options must be an object { method, url, headers?, body?, credentials, date? }; got an array"
@@ -1641,7 +1641,7 @@ mod tests {
                         })
                         .collect(),
                 ),
-                _ => Input::Array,
+                _ => Input::Array(Vec::new()),
             }
         }
         let mut signed = 0;

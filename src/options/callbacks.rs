@@ -49,7 +49,7 @@ mod tests {
             (Input::Bool(true), "got a boolean"),
             (Input::Function, "got a function"),
             (Input::Number(1.0), "got a number"),
-            (Input::Array, "got an array"),
+            (Input::Array(Vec::new()), "got an array"),
         ] {
             rejects(
                 with(vec![set("signal", value)]),

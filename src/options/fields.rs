@@ -64,6 +64,7 @@ pub(crate) fn scrub(value: &mut Input) {
     match value {
         Input::String(text) => text.zeroize(),
         Input::Object(entries) => entries.iter_mut().for_each(|(_, value)| scrub(value)),
+        Input::Array(items) => items.iter_mut().for_each(scrub),
         _ => {}
     }
 }
@@ -79,6 +80,15 @@ pub(crate) fn string(
         Input::Undefined => Ok(None),
         Input::String(text) => Ok(Some(text)),
         other => Err(wrong_type(field, expected, other, optional)),
+    }
+}
+
+/// `undefined` → `default`; a boolean → itself; anything else, `null` included, is a type error.
+pub(super) fn boolean(field: &str, value: Input, default: bool) -> Result<bool, Failure> {
+    match value {
+        Input::Undefined => Ok(default),
+        Input::Bool(b) => Ok(b),
+        other => Err(wrong_type(field, "a boolean", other, true)),
     }
 }
 
@@ -121,7 +131,7 @@ mod tests {
             (Input::Bool(true), "got a boolean"),
             (Input::Number(42.0), "got a number"),
             (Input::Object(Vec::new()), "got an object"),
-            (Input::Array, "got an array"),
+            (Input::Array(Vec::new()), "got an array"),
             (Input::Function, "got a function"),
             (Input::AbortSignal, "got an AbortSignal"),
             (Input::Other("a bigint"), "got a bigint"),

@@ -35,6 +35,15 @@ pub(super) const WAIT_KEYS: &[&str] = &[
     "onProgress",
 ];
 pub(super) const LIST_KEYS: &[&str] = &["projectId", "limit", "offset"];
+pub(super) const FLEET_KEYS: &[&str] = &[
+    "projectId",
+    "servers",
+    "concurrency",
+    "wait",
+    "intervalMs",
+    "waitTimeoutMs",
+    "onProgress",
+];
 pub(super) const DISASSOCIATE_AND_WAIT_KEYS: &[&str] = &[
     "projectId",
     "serverId",
@@ -57,6 +66,14 @@ pub(crate) const TOP_ALIASES: &[(&str, &str)] = &[
     ("authtype", "auth.type"),
     ("timeout", "timeoutMs"),
     ("retries", "maxAttempts"),
+    ("serverids", "servers"),
+    ("serverlist", "servers"),
+    ("instances", "servers"),
+    ("instanceids", "servers"),
+    ("parallelism", "concurrency"),
+    ("parallel", "concurrency"),
+    ("maxconcurrency", "concurrency"),
+    ("waitfortasks", "wait"),
     ("maxretries", "maxAttempts"),
     ("retry", "maxAttempts"),
     ("attempts", "maxAttempts"),
@@ -155,6 +172,15 @@ impl NestedObject {
     pub(crate) fn check_keys(&self, entries: &[(String, Input)]) -> Result<(), Failure> {
         check_keys(entries, self.name, &[self.keys], self.aliases)
     }
+
+    /// As [`NestedObject::check_keys`], for this object found at `path` (`servers[3].auth`).
+    pub(crate) fn check_keys_at(
+        &self,
+        path: &str,
+        entries: &[(String, Input)],
+    ) -> Result<(), Failure> {
+        check_keys(entries, path, &[self.keys], self.aliases)
+    }
 }
 
 /// `credentials`, the access key of every operation and of `signRequest`.
@@ -165,7 +191,7 @@ pub(crate) const CREDENTIALS: NestedObject = NestedObject {
 };
 
 /// `auth`, how `disassociateKeypair` proves it may unbind a running server's key pair.
-const AUTH: NestedObject = NestedObject {
+pub(super) const AUTH: NestedObject = NestedObject {
     name: "auth",
     keys: AUTH_KEYS,
     aliases: AUTH_ALIASES,

@@ -70,6 +70,7 @@ pub(crate) mod fields;
 mod ids;
 pub(crate) mod keys;
 mod numbers;
+mod servers;
 #[cfg(test)]
 mod test_support;
 
@@ -77,9 +78,10 @@ pub use auth::MAX_AUTH_KEY_BYTES;
 pub use credentials::{MAX_ACCESS_KEY_ID_CHARS, MAX_SECRET_KEY_BYTES, MAX_TOKEN_BYTES};
 pub use keys::CLIENT_KEYS;
 pub use numbers::{
-    DEFAULT_INTERVAL_MS, DEFAULT_TIMEOUT_MS, DEFAULT_WAIT_TIMEOUT_MS, MAX_PAGE_NUMBER,
-    MAX_TIMEOUT_MS, MAX_WAIT_TIMEOUT_MS, MIN_INTERVAL_MS,
+    DEFAULT_CONCURRENCY, DEFAULT_INTERVAL_MS, DEFAULT_TIMEOUT_MS, DEFAULT_WAIT_TIMEOUT_MS,
+    MAX_CONCURRENCY, MAX_PAGE_NUMBER, MAX_TIMEOUT_MS, MAX_WAIT_TIMEOUT_MS, MIN_INTERVAL_MS,
 };
+pub use servers::{FleetServer, MAX_FLEET_SERVERS};
 
 use crate::endpoint::Endpoint;
 use crate::error::Failure;
@@ -186,6 +188,57 @@ pub struct DeleteFailedTaskOptions {
     pub project_id: String,
     /// One failed task, or all of them when `None`.
     pub task_id: Option<String>,
+}
+
+/// The validated options of `disassociateKeypairs`.
+#[derive(Debug)]
+pub struct FleetOptions {
+    /// `timeoutMs` and `maxAttempts` apply to each request, not to the whole fleet.
+    pub client: ClientOptions,
+    pub project_id: String,
+    /// In the order given; none twice.
+    pub servers: Vec<FleetServer>,
+    /// Unbind requests in flight, 1..=[`MAX_CONCURRENCY`].
+    pub concurrency: u32,
+    /// Whether to follow every task to its end (else unbind only).
+    pub wait: bool,
+    /// Between two rounds of progress, and each task's whole wait (from its start).
+    pub wait_settings: WaitSettings,
+}
+
+/// Validates the options of `disassociateKeypairs`: `{ projectId, servers, concurrency?, wait?, intervalMs?,
+/// waitTimeoutMs?, onProgress? }` and the client options, in the module's order of checks (the entries of
+/// `servers` in step 2 for their keys and step 5 for their values, each named by its path).
+pub fn validate_disassociate_keypairs(
+    input: Input,
+    env: &Environment,
+) -> Result<FleetOptions, Failure> {
+    let mut fields = Fields::open(input, keys::FLEET_KEYS)?;
+    let listed = fields.entries.iter().find(|(key, _)| key == "servers");
+    servers::check_entry_keys(listed.map(|(_, value)| value))?;
+    let connection = Connection::read(&mut fields, env)?;
+    let project_id = ids::project_id(fields.take("projectId"))?;
+    let servers = servers::servers(fields.take("servers"))?;
+    let timeout_ms = numbers::timeout_ms(fields.take("timeoutMs"))?;
+    let max_attempts = numbers::max_attempts(fields.take("maxAttempts"))?;
+    let concurrency = numbers::concurrency(fields.take("concurrency"))?;
+    let wait = fields::boolean("wait", fields.take("wait"), true)?;
+    let interval_ms = numbers::interval_ms(fields.take("intervalMs"))?;
+    let wait_timeout_ms = numbers::wait_timeout_ms(fields.take("waitTimeoutMs"))?;
+    let has_signal = callbacks::signal(fields.take("signal"))?;
+    let has_on_progress = callbacks::on_progress(fields.take("onProgress"))?;
+    Ok(FleetOptions {
+        client: connection.into_client(timeout_ms, max_attempts, has_signal),
+        project_id,
+        servers,
+        concurrency,
+        wait,
+        wait_settings: WaitSettings {
+            interval_ms,
+            wait_timeout_ms,
+            has_on_progress,
+        },
+    })
 }
 
 /// Validates the options of `disassociateKeypair` (order of checks: see the module documentation).
@@ -567,7 +620,10 @@ mod tests {
         rejects(input, "token", &[]);
         // A bad credentials type before the missing-both message.
         rejects(
-            with(vec![unset("token"), set("credentials", Input::Array)]),
+            with(vec![
+                unset("token"),
+                set("credentials", Input::Array(Vec::new())),
+            ]),
             "credentials",
             &["got an array"],
         );
@@ -656,7 +712,7 @@ mod tests {
             Input::Object(entries) => {
                 Input::Object(entries.iter().map(|(k, v)| (k.clone(), copy(v))).collect())
             }
-            Input::Array => Input::Array,
+            Input::Array(items) => Input::Array(items.iter().map(copy).collect()),
             Input::Function => Input::Function,
             Input::AbortSignal => Input::AbortSignal,
             Input::Date(millis) => Input::Date(*millis),
@@ -984,7 +1040,7 @@ mod tests {
                             .collect(),
                     )
                 }
-                9 => Input::Array,
+                9 => Input::Array(Vec::new()),
                 10 => Input::Function,
                 _ => Input::AbortSignal,
             }

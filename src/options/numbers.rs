@@ -47,6 +47,24 @@ pub(super) fn max_attempts(value: Input) -> Result<u32, Failure> {
     Ok(attempts.unwrap_or(DEFAULT_MAX_ATTEMPTS))
 }
 
+/// `concurrency` when not given: unbind requests a fleet keeps in flight.
+pub const DEFAULT_CONCURRENCY: u32 = 8;
+/// Largest `concurrency`.
+pub const MAX_CONCURRENCY: u32 = 64;
+
+/// `concurrency`: a fleet's unbind requests in flight, 1..=[`MAX_CONCURRENCY`]; [`DEFAULT_CONCURRENCY`] when not
+/// given.
+pub(super) fn concurrency(value: Input) -> Result<u32, Failure> {
+    let concurrency = integer(
+        "concurrency",
+        value,
+        1,
+        MAX_CONCURRENCY,
+        " (unbind requests in flight)",
+    )?;
+    Ok(concurrency.unwrap_or(DEFAULT_CONCURRENCY))
+}
+
 /// `intervalMs`: between two polls of a wait, [`MIN_INTERVAL_MS`]..=[`MAX_TIMEOUT_MS`]; [`DEFAULT_INTERVAL_MS`]
 /// when not given.
 pub(super) fn interval_ms(value: Input) -> Result<u32, Failure> {

@@ -6,15 +6,17 @@
 //! through wasm-bindgen's shim, which catches), and a value whose inspection throws becomes an
 //! [`Input::Other`] that validation rejects, naming the field.
 
-use crate::input::Input;
+use crate::input::{Input, MAX_ARRAY_ITEMS};
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 use zeroize::Zeroize;
 
-/// Options nest at most this deep (`options.credentials.accessKeyId`); deeper objects are not walked.
-const MAX_DEPTH: u8 = 2;
+/// Options nest at most this deep (`options.servers[3].auth.key`); deeper objects are not walked.
+const MAX_DEPTH: u8 = 4;
+/// Arrays are walked only as an option's value (`options.servers`): one deeper is never one of the options.
+const ARRAY_DEPTH: u8 = 1;
 
 // Declared here with `catch` (js_sys declares isArray, getPrototypeOf and keys without): an exception from a
 // Proxy would otherwise unwind through the wasm frames, and leave a call's promise unsettled.
@@ -131,7 +133,7 @@ fn object(value: &JsValue, depth: u8, mut kept: Option<&mut Options>) -> Input {
     let plain = match prototype(value) {
         Ok(Prototype::Object) => true,
         // `Object.create(null)`, or an array whose prototype was taken away.
-        Ok(Prototype::Null) => match array(value) {
+        Ok(Prototype::Null) => match array(value, depth) {
             Some(array) => return array,
             None => true,
         },
@@ -145,7 +147,7 @@ fn object(value: &JsValue, depth: u8, mut kept: Option<&mut Options>) -> Input {
         }
     };
     if !plain {
-        if let Some(array) = array(value) {
+        if let Some(array) = array(value, depth) {
             return array;
         }
         if is_abort_signal(value) {
@@ -188,13 +190,33 @@ fn object(value: &JsValue, depth: u8, mut kept: Option<&mut Options>) -> Input {
     Input::Object(entries)
 }
 
-/// `Input::Array` for an array (a Proxy of one included), `None` for any other object.
-fn array(value: &JsValue) -> Option<Input> {
+/// `Input::Array` for an array (a Proxy of one included), `None` for any other object. Its first
+/// [`MAX_ARRAY_ITEMS`] elements are converted when it is an option's value.
+fn array(value: &JsValue, depth: u8) -> Option<Input> {
     match is_array(value) {
-        Ok(true) => Some(Input::Array),
-        Ok(false) => None,
-        Err(_) => Some(Input::Other(REVOKED)),
+        Ok(true) => {}
+        Ok(false) => return None,
+        Err(_) => return Some(Input::Other(REVOKED)),
     }
+    if depth != ARRAY_DEPTH {
+        return Some(Input::Array(Vec::new()));
+    }
+    // `length` and each element go through Reflect.get, which catches what a Proxy's traps throw.
+    let length = Reflect::get(value, &JsValue::from_str("length"))
+        .ok()
+        .and_then(|length| length.as_f64());
+    let Some(length) = length else {
+        return Some(Input::Other(UNLISTABLE));
+    };
+    let count = (length as usize).min(MAX_ARRAY_ITEMS);
+    let mut items = Vec::with_capacity(count);
+    for index in 0..count {
+        items.push(match Reflect::get_u32(value, index as u32) {
+            Ok(item) => convert(&item, depth + 1),
+            Err(_) => Input::Other(UNREADABLE_PROPERTY),
+        });
+    }
+    Some(Input::Array(items))
 }
 
 /// Where an object's prototype chain starts, as far as telling plain objects apart needs.

@@ -245,3 +245,12 @@ export function sleep(ms, signal) {
     }
   });
 }
+
+/** Whether `signal` has aborted; `null` when its `aborted` cannot be read. Never throws. */
+export function isAborted(signal) {
+  try {
+    return signal.aborted === true;
+  } catch {
+    return null;
+  }
+}

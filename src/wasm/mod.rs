@@ -1,8 +1,10 @@
 //! The wasm-bindgen boundary: the functions and classes the npm package exports. Each export converts its
 //! JS input, calls the pure core, and maps failures to `KpsError`; nothing here decides anything.
 
+mod call;
 mod convert;
 mod errors;
+mod fleet;
 mod json;
 pub mod sign;
 mod timer;
@@ -10,20 +12,20 @@ mod transport;
 mod validate;
 
 pub use errors::{is_kps_error, KpsError};
+pub use fleet::disassociate_keypairs;
 pub use validate::validate_options;
 
 use crate::error::{ErrorKind, Failure};
-use crate::masking::Masker;
-use crate::model::{KeypairTask, TaskList};
+use crate::model::KeypairTask;
 use crate::options::{
     validate_delete_failed_task, validate_disassociate, validate_disassociate_and_wait,
-    validate_task_list, validate_task_query, validate_wait_for_task, ClientOptions, Credentials,
-    DisassociateOptions, Environment, TaskQueryOptions, WaitSettings,
+    validate_task_list, validate_task_query, validate_wait_for_task, DisassociateOptions,
+    Environment, TaskQueryOptions, WaitSettings,
 };
-use crate::request::{prepare, Operation};
-use crate::response::{disassociate_result, HttpResponse};
-use crate::retry::{Attempts, Method, Next};
-use crate::tasks::{delete_result, task_failed, task_list_result, task_result, Step, Waiter};
+use crate::request::Operation;
+use crate::response::disassociate_result;
+use crate::tasks::{delete_result, task_failed, Step, Waiter};
+use call::{call_masker, Caller};
 use errors::to_js;
 use js_sys::{Date, Function};
 use json::EngineJson;
@@ -105,18 +107,18 @@ pub async fn disassociate_keypair_and_wait(options: JsValue) -> Result<JsValue, 
 pub async fn get_keypair_task(options: JsValue) -> Result<JsValue, JsValue> {
     let options = convert::options(&options);
     let query = validate_task_query(options.input, &environment()).map_err(to_js)?;
-    let signal = options.signal;
-    let task = send(
-        &query.client,
-        &query.project_id,
-        || task_operation(&query),
-        signal.as_ref(),
-        query.client.timeout_ms,
-        &call_masker(&query.client.credentials, None),
-        task_result::<EngineJson>,
-    )
-    .await
-    .map_err(to_js)?;
+    let masker = call_masker(&query.client.credentials, None);
+    let caller = Caller {
+        client: &query.client,
+        project_id: &query.project_id,
+        signal: options.signal.as_ref(),
+        masker: &masker,
+        pacing: None,
+    };
+    let task = caller
+        .read_task(&query.task_id, query.client.timeout_ms)
+        .await
+        .map_err(to_js)?;
     Ok(json::to_js(&task))
 }
 
@@ -173,18 +175,18 @@ pub async fn delete_failed_task(options: JsValue) -> Result<(), JsValue> {
         query: &[],
         body: None,
     };
-    let signal = options.signal;
     let client = &validated.client;
-    let deleted = send(
+    let masker = call_masker(&client.credentials, None);
+    let caller = Caller {
         client,
-        &validated.project_id,
-        operation,
-        signal.as_ref(),
-        client.timeout_ms,
-        &call_masker(&client.credentials, None),
-        delete_result::<EngineJson>,
-    )
-    .await;
+        project_id: &validated.project_id,
+        signal: options.signal.as_ref(),
+        masker: &masker,
+        pacing: None,
+    };
+    let deleted = caller
+        .send(operation, client.timeout_ms, delete_result::<EngineJson>)
+        .await;
     deleted.map_err(to_js)
 }
 
@@ -205,77 +207,39 @@ async fn disassociate(
         .auth
         .as_ref()
         .map(|auth| auth.key.expose());
-    send(
+    let masker = call_masker(&client.credentials, auth_key);
+    let caller = Caller {
         client,
-        &validated.project_id,
-        operation,
+        project_id: &validated.project_id,
         signal,
-        client.timeout_ms,
-        &call_masker(&client.credentials, auth_key),
-        disassociate_result::<EngineJson>,
-    )
-    .await
+        masker: &masker,
+        pacing: None,
+    };
+    caller
+        .send(
+            operation,
+            client.timeout_ms,
+            disassociate_result::<EngineJson>,
+        )
+        .await
 }
 
 async fn list_tasks(options: &JsValue, which: &str) -> Result<JsValue, JsValue> {
     let options = convert::options(options);
     let validated = validate_task_list(options.input, &environment()).map_err(to_js)?;
-    let signal = options.signal;
-    let list = fetch_task_list(
-        &validated.client,
-        &validated.project_id,
-        which,
-        validated.limit,
-        validated.offset,
-        signal.as_ref(),
-        &call_masker(&validated.client.credentials, None),
-    )
-    .await
-    .map_err(to_js)?;
-    Ok(json::to_js(&list))
-}
-
-async fn fetch_task_list(
-    client: &ClientOptions,
-    project_id: &str,
-    which: &str,
-    limit: Option<u32>,
-    offset: Option<u32>,
-    signal: Option<&AbortSignal>,
-    masker: &Masker<'_>,
-) -> Result<TaskList, Failure> {
-    let mut query: Vec<(&str, String)> = Vec::new();
-    if let Some(limit) = limit {
-        query.push(("limit", limit.to_string()));
-    }
-    if let Some(offset) = offset {
-        query.push(("offset", offset.to_string()));
-    }
-    let operation = || Operation {
-        method: "GET",
-        path: format!("/v3/{project_id}/{which}"),
-        query: &query,
-        body: None,
+    let masker = call_masker(&validated.client.credentials, None);
+    let caller = Caller {
+        client: &validated.client,
+        project_id: &validated.project_id,
+        signal: options.signal.as_ref(),
+        masker: &masker,
+        pacing: None,
     };
-    send(
-        client,
-        project_id,
-        operation,
-        signal,
-        client.timeout_ms,
-        masker,
-        task_list_result::<EngineJson>,
-    )
-    .await
-}
-
-fn task_operation(query: &TaskQueryOptions) -> Operation<'static> {
-    Operation {
-        method: "GET",
-        path: format!("/v3/{}/tasks/{}", query.project_id, query.task_id),
-        query: &[],
-        body: None,
-    }
+    let list = caller
+        .list_tasks(which, validated.limit, validated.offset)
+        .await
+        .map_err(to_js)?;
+    Ok(json::to_js(&list))
 }
 
 /// The wait loop: the pure [`Waiter`] decides, this runs the polls, the sleeps and `onProgress`. An
@@ -290,6 +254,13 @@ async fn wait_for_task(
 ) -> Result<JsValue, JsValue> {
     let client = &query.client;
     let masker = call_masker(&client.credentials, auth_key);
+    let caller = Caller {
+        client,
+        project_id: &query.project_id,
+        signal,
+        masker: &masker,
+        pacing: None,
+    };
     let mut waiter = Waiter::new(
         &query.task_id,
         wait.interval_ms,
@@ -300,16 +271,7 @@ async fn wait_for_task(
         let Some(poll_timeout) = waiter.poll_timeout(Date::now(), client.timeout_ms) else {
             return Err(to_js(waiter.timed_out()));
         };
-        let polled = send(
-            client,
-            &query.project_id,
-            || task_operation(query),
-            signal,
-            poll_timeout,
-            &masker,
-            task_result::<EngineJson>,
-        )
-        .await;
+        let polled = caller.read_task(&query.task_id, poll_timeout).await;
         let polled = match polled {
             Err(failure) if failure.kind == ErrorKind::Abort => return Err(to_js(failure)),
             other => other,
@@ -327,11 +289,7 @@ async fn wait_for_task(
         match step {
             Step::PollAfter(ms) => timer::sleep(ms, signal).await.map_err(to_js)?,
             Step::Succeeded(task) => return Ok(json::to_js(&task)),
-            Step::Failed(task) => {
-                return Err(to_js(
-                    failed_task(client, &query.project_id, task, signal, &masker).await,
-                ))
-            }
+            Step::Failed(task) => return Err(to_js(failed_task(&caller, task).await)),
             Step::Stop(failure) => return Err(to_js(failure)),
         }
     }
@@ -339,101 +297,14 @@ async fn wait_for_task(
 
 /// The failure for a task that ended `FAILED_*`, with its error code and message from the failed-tasks
 /// list when that can be read (best effort: the task's failure is the news, not the list's).
-async fn failed_task(
-    client: &ClientOptions,
-    project_id: &str,
-    task: KeypairTask,
-    signal: Option<&AbortSignal>,
-    masker: &Masker<'_>,
-) -> Failure {
-    let list = fetch_task_list(
-        client,
-        project_id,
-        "failed-tasks",
-        None,
-        None,
-        signal,
-        masker,
-    )
-    .await;
+async fn failed_task(caller: &Caller<'_>, task: KeypairTask) -> Failure {
+    let list = caller.list_tasks("failed-tasks", None, None).await;
     let entry = list.ok().and_then(|list| {
         list.tasks
             .into_iter()
             .find(|entry| entry.task_id == task.task_id)
     });
     task_failed(task, entry.as_ref())
-}
-
-/// One call: requests `operation` (built anew for each attempt) and turns the answer into a result with
-/// `read`, retrying as [`crate::retry`]'s policy says within `timeout_ms`. Each request and its answer see
-/// its secrets masked: the call's (`masker`) and the request's own signature, which exists only once it is
-/// signed. A rejected call's error counts its attempts.
-async fn send<'q, T>(
-    client: &ClientOptions,
-    project_id: &str,
-    operation: impl Fn() -> Operation<'q>,
-    signal: Option<&AbortSignal>,
-    timeout_ms: u32,
-    masker: &Masker<'_>,
-    read: impl Fn(HttpResponse, &Masker) -> Result<T, Failure>,
-) -> Result<T, Failure> {
-    let first = operation();
-    let method = Method::of(first.method);
-    let mut next = Some(first);
-    let mut attempts = Attempts::new(client.max_attempts, method, Date::now(), timeout_ms);
-    loop {
-        let operation = next.take().unwrap_or_else(&operation);
-        // The first attempt always has time; a retry is only scheduled when its attempt would have some.
-        let attempt_timeout = attempts.start(Date::now()).unwrap_or(1);
-        let outcome = async {
-            let request = prepare(operation, project_id, client, Date::now())?;
-            let masker = masker.with(request.signature_secrets());
-            let response = transport::send(
-                request,
-                attempt_timeout,
-                timeout_ms,
-                signal.cloned(),
-                &masker,
-            )
-            .await?;
-            read(response, &masker)
-        }
-        .await;
-        let failure = match outcome {
-            Ok(value) => return Ok(value),
-            Err(failure) => failure,
-        };
-        let now = Date::now();
-        let retry_after = failure
-            .retry_after
-            .as_deref()
-            .map(|retry_after| retry_after.delay_ms(now));
-        match attempts.after_failure(failure, retry_after, now, js_sys::Math::random()) {
-            Next::RetryAfter(ms) => timer::sleep(ms, signal)
-                .await
-                .map_err(|failure| attempts.counted(failure))?,
-            Next::GiveUp(failure) => return Err(failure),
-        }
-    }
-}
-
-/// The call's secrets, masked in anything a server sends back: the token, or the access key ID, secret key
-/// and security token; and `auth_key`, the password or private key of an unbind, when the call has one.
-fn call_masker<'a>(credentials: &'a Credentials, auth_key: Option<&'a str>) -> Masker<'a> {
-    let mut secrets: Vec<&str> = auth_key.into_iter().collect();
-    match credentials {
-        Credentials::Token(token) => secrets.push(token.expose()),
-        Credentials::AccessKey {
-            access_key_id,
-            secret_access_key,
-            security_token,
-        } => {
-            secrets.push(access_key_id);
-            secrets.push(secret_access_key.expose());
-            secrets.extend(security_token.as_ref().map(|token| token.expose()));
-        }
-    }
-    Masker::new(secrets)
 }
 
 /// Relative endpoints resolve against the page's URL: allowed where there is one (pages, workers).

@@ -12,6 +12,19 @@ extern "C" {
     /// Resolves `true` after `ms`, `false` as soon as `signal` aborts, `null` if it cannot be listened to.
     #[wasm_bindgen(js_name = sleep)]
     fn sleep_in_host(ms: u32, signal: Option<AbortSignal>) -> Promise;
+
+    /// `signal.aborted`, read without letting a throwing getter through (`None` then).
+    #[wasm_bindgen(js_name = isAborted)]
+    fn is_aborted_in_host(signal: &AbortSignal) -> Option<bool>;
+}
+
+/// The failure of a call whose `signal` has aborted (or cannot be read), checked without waiting.
+pub fn aborted(signal: Option<&AbortSignal>) -> Option<Failure> {
+    match is_aborted_in_host(signal?) {
+        Some(false) => None,
+        Some(true) => Some(super::transport::aborted()),
+        None => Some(super::transport::signal_unusable()),
+    }
 }
 
 /// Waits `ms` milliseconds, or less if `signal` aborts (then fails with the abort failure).

@@ -5,7 +5,8 @@ use super::{convert, environment, errors::to_js};
 use crate::error::Failure;
 use crate::options::{
     validate_delete_failed_task, validate_disassociate, validate_disassociate_and_wait,
-    validate_task_list, validate_task_query, validate_wait_for_task,
+    validate_disassociate_keypairs, validate_task_list, validate_task_query,
+    validate_wait_for_task,
 };
 use crate::sign_request::validate_sign_request;
 use wasm_bindgen::prelude::*;
@@ -24,6 +25,7 @@ pub fn validate_options(operation: JsValue, options: JsValue) -> JsValue {
     let outcome = match operation.as_string().as_deref() {
         Some("disassociateKeypair") => validate_disassociate(input, &env).map(drop),
         Some("disassociateKeypairAndWait") => validate_disassociate_and_wait(input, &env).map(drop),
+        Some("disassociateKeypairs") => validate_disassociate_keypairs(input, &env).map(drop),
         Some("getKeypairTask") => validate_task_query(input, &env).map(drop),
         Some("waitForKeypairTask") => validate_wait_for_task(input, &env).map(drop),
         Some("listRunningTasks" | "listFailedTasks") => validate_task_list(input, &env).map(drop),
@@ -32,7 +34,7 @@ pub fn validate_options(operation: JsValue, options: JsValue) -> JsValue {
         _ => Err(Failure::invalid(
             "operation",
             "operation must name a kps-wasm function: 'disassociateKeypair', 'disassociateKeypairAndWait', \
-             'getKeypairTask', 'waitForKeypairTask', 'listRunningTasks', 'listFailedTasks', \
+             'disassociateKeypairs', 'getKeypairTask', 'waitForKeypairTask', 'listRunningTasks', 'listFailedTasks', \
              'deleteFailedTask' or 'signRequest'",
         )),
     };

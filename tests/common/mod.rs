@@ -15,6 +15,7 @@ const EMULATOR: &str = match option_env!("KPS_EMULATOR_URL") {
 const FIXTURE: &str = include_str!("../../emulator/fixtures/default.json");
 
 mod echo;
+mod fleet;
 mod inputs;
 mod retries;
 mod sign;

@@ -80,3 +80,22 @@ const problem: KpsError | undefined = validateOptions('disassociateKeypair', { p
 describe(problem?.field);
 // @ts-expect-error validateOptions takes the name of a kps-wasm function
 validateOptions('fetch', {});
+
+import { disassociateKeypairs, type FleetProgress, type FleetReport } from 'kps-wasm';
+
+const fleet: FleetReport = await disassociateKeypairs({
+  ...client,
+  projectId,
+  servers: ['s-1', { serverId: 's-2', auth: { type: 'keypair', key: 'pem' } }],
+  concurrency: 16,
+  maxAttempts: 5,
+  onProgress: (event: FleetProgress) => describe([event.serverId, event.outcome, event.totals.succeeded]),
+});
+for (const result of fleet.results) {
+  const outcome: 'succeeded' | 'failed' | 'started' | 'not-started' = result.outcome;
+  describe([outcome, result.taskId, result.error?.code, result.attempts]);
+}
+describe([fleet.total, fleet.notStarted, fleet.aborted, fleet.requests]);
+// @ts-expect-error a fleet's servers are IDs or { serverId, auth? }
+await disassociateKeypairs({ ...client, projectId, servers: [{ id: 's-1' }] });
+validateOptions('disassociateKeypairs', {});

@@ -1,0 +1,218 @@
+//! One call to the service: its attempts (the retry policy of [`crate::retry`]), each a signed request through
+//! the transport whose answer is read with the request's secrets masked, and, in a fleet, every request paced
+//! to the gateway's rate limit and counted ([`Pacing`]).
+
+use super::json::EngineJson;
+use super::{timer, transport};
+use crate::error::Failure;
+use crate::masking::Masker;
+use crate::model::{KeypairTask, TaskEntry, TaskList};
+use crate::options::{ClientOptions, Credentials};
+use crate::pacing::Pacer;
+use crate::request::{prepare, Operation};
+use crate::response::HttpResponse;
+use crate::retry::{proves_not_acted, Attempts, Method, Next};
+use crate::tasks::{task_list_result, task_result};
+use core::cell::{Cell, RefCell};
+use js_sys::Date;
+use web_sys::AbortSignal;
+
+/// Page size when a fleet reads a whole task list.
+const PAGE_SIZE: u32 = 100;
+
+/// The requests of a fleet, sharing one [`Pacer`] and one count.
+#[derive(Default)]
+pub(crate) struct Pacing {
+    pacer: RefCell<Pacer>,
+    requests: Cell<u32>,
+}
+
+impl Pacing {
+    /// Requests sent so far, retries included.
+    pub(crate) fn requests(&self) -> u32 {
+        self.requests.get()
+    }
+}
+
+/// Where a call's requests go and what they must not reveal: everything but the operation itself.
+pub(crate) struct Caller<'a> {
+    pub(crate) client: &'a ClientOptions,
+    pub(crate) project_id: &'a str,
+    pub(crate) signal: Option<&'a AbortSignal>,
+    pub(crate) masker: &'a Masker<'a>,
+    pub(crate) pacing: Option<&'a Pacing>,
+}
+
+impl Caller<'_> {
+    /// One call: requests `operation` (built anew for each attempt) and turns the answer into a result with
+    /// `read`, retrying as [`crate::retry`]'s policy says within `timeout_ms`. Each request and its answer see
+    /// its secrets masked: the call's and the request's own signature, which exists only once it is signed. A
+    /// rejected call's error counts its attempts.
+    pub(crate) async fn send<'q, T>(
+        &self,
+        operation: impl Fn() -> Operation<'q>,
+        timeout_ms: u32,
+        read: impl Fn(HttpResponse, &Masker) -> Result<T, Failure>,
+    ) -> Result<T, Failure> {
+        let first = operation();
+        let method = Method::of(first.method);
+        let mut next = Some(first);
+        // A fleet's request waits for its turn first: `timeoutMs` bounds the request, not the queue.
+        self.wait_for_turn().await?;
+        let mut attempts = Attempts::new(self.client.max_attempts, method, Date::now(), timeout_ms);
+        loop {
+            let operation = next.take().unwrap_or_else(&operation);
+            // The first attempt always has time; a retry is only scheduled when its attempt would have some.
+            let attempt_timeout = attempts.start(Date::now()).unwrap_or(1);
+            if let Some(pacing) = self.pacing {
+                pacing.requests.set(pacing.requests.get() + 1);
+            }
+            let outcome = async {
+                let request = prepare(operation, self.project_id, self.client, Date::now())?;
+                let masker = self.masker.with(request.signature_secrets());
+                let response = transport::send(
+                    request,
+                    attempt_timeout,
+                    timeout_ms,
+                    self.signal.cloned(),
+                    &masker,
+                )
+                .await?;
+                read(response, &masker)
+            }
+            .await;
+            let now = Date::now();
+            let failure = match outcome {
+                Ok(value) => {
+                    self.answered(now, None);
+                    return Ok(value);
+                }
+                Err(failure) => failure,
+            };
+            let retry_after = failure
+                .retry_after
+                .as_deref()
+                .map(|retry_after| retry_after.delay_ms(now));
+            self.answered(now, Some((&failure, retry_after)));
+            match attempts.after_failure(failure, retry_after, now, js_sys::Math::random()) {
+                Next::RetryAfter(ms) => {
+                    timer::sleep(ms, self.signal)
+                        .await
+                        .map_err(|failure| attempts.counted(failure))?;
+                    self.wait_for_turn()
+                        .await
+                        .map_err(|failure| attempts.counted(failure))?;
+                }
+                Next::GiveUp(failure) => return Err(failure),
+            }
+        }
+    }
+
+    /// In a fleet, waits until the pacer lets the next request go.
+    async fn wait_for_turn(&self) -> Result<(), Failure> {
+        let Some(pacing) = self.pacing else {
+            return Ok(());
+        };
+        let wait = pacing.pacer.borrow_mut().wait_ms(Date::now());
+        if wait >= 1.0 {
+            timer::sleep(wait as u32, self.signal).await?;
+        }
+        Ok(())
+    }
+
+    /// Tells the pacer how a request was answered (`failure` with its `Retry-After`, or `None`).
+    fn answered(&self, now: f64, failure: Option<(&Failure, Option<f64>)>) {
+        if let Some(pacing) = self.pacing {
+            let (throttled, retry_after) = match failure {
+                Some((failure, retry_after)) => (proves_not_acted(failure), retry_after),
+                None => (false, None),
+            };
+            pacing
+                .pacer
+                .borrow_mut()
+                .answered(now, throttled, retry_after);
+        }
+    }
+
+    /// `GET /v3/{project_id}/tasks/{task_id}`.
+    pub(crate) async fn read_task(
+        &self,
+        task_id: &str,
+        timeout_ms: u32,
+    ) -> Result<KeypairTask, Failure> {
+        let operation = || Operation {
+            method: "GET",
+            path: format!("/v3/{}/tasks/{task_id}", self.project_id),
+            query: &[],
+            body: None,
+        };
+        self.send(operation, timeout_ms, task_result::<EngineJson>)
+            .await
+    }
+
+    /// One page of `GET /v3/{project_id}/{which}` (`running-tasks` or `failed-tasks`).
+    pub(crate) async fn list_tasks(
+        &self,
+        which: &str,
+        limit: Option<u32>,
+        offset: Option<u32>,
+    ) -> Result<TaskList, Failure> {
+        let mut query: Vec<(&str, String)> = Vec::new();
+        if let Some(limit) = limit {
+            query.push(("limit", limit.to_string()));
+        }
+        if let Some(offset) = offset {
+            query.push(("offset", offset.to_string()));
+        }
+        let operation = || Operation {
+            method: "GET",
+            path: format!("/v3/{}/{which}", self.project_id),
+            query: &query,
+            body: None,
+        };
+        self.send(
+            operation,
+            self.client.timeout_ms,
+            task_list_result::<EngineJson>,
+        )
+        .await
+    }
+
+    /// Every task of a list, page after page, until a page comes back short or `total` is reached.
+    pub(crate) async fn list_all_tasks(&self, which: &str) -> Result<Vec<TaskEntry>, Failure> {
+        let mut tasks = Vec::new();
+        loop {
+            let offset = tasks.len() as u32;
+            let page = self
+                .list_tasks(which, Some(PAGE_SIZE), Some(offset))
+                .await?;
+            let short = (page.tasks.len() as u32) < PAGE_SIZE;
+            tasks.extend(page.tasks);
+            if short || tasks.len() as f64 >= page.total {
+                return Ok(tasks);
+            }
+        }
+    }
+}
+
+/// The call's secrets, masked in anything a server sends back: the token, or the access key ID, secret key
+/// and security token; and `auth_keys`, the passwords or private keys of the unbinds, where the call has them.
+pub(crate) fn call_masker<'a>(
+    credentials: &'a Credentials,
+    auth_keys: impl IntoIterator<Item = &'a str>,
+) -> Masker<'a> {
+    let mut secrets: Vec<&str> = auth_keys.into_iter().collect();
+    match credentials {
+        Credentials::Token(token) => secrets.push(token.expose()),
+        Credentials::AccessKey {
+            access_key_id,
+            secret_access_key,
+            security_token,
+        } => {
+            secrets.push(access_key_id);
+            secrets.push(secret_access_key.expose());
+            secrets.extend(security_token.as_ref().map(|token| token.expose()));
+        }
+    }
+    Masker::new(secrets)
+}

@@ -1,0 +1,486 @@
+//! `disassociateKeypairs`: the fleet driver. The pure [`Fleet`] decides everything; this runs `concurrency`
+//! unbind workers and one watcher that learns progress from the task lists, all pacing their requests with
+//! one [`Pacing`], and calls `onProgress` on every change. The promise resolves with the report; it rejects
+//! only for invalid options.
+//!
+//! An exception thrown by `onProgress` does not stop the fleet (unbinds under way must be followed to the
+//! end, whatever a progress view does): `onProgress` is not called again, and the report carries the value
+//! thrown as `progressError`.
+
+use super::call::{call_masker, Caller, Pacing};
+use super::errors::to_js;
+use super::json::EngineJson;
+use super::{convert, environment, timer};
+use crate::error::{ErrorKind, Failure};
+use crate::fleet::{AfterUnbind, Fleet, FleetEntry, Totals};
+use crate::masking::Masker;
+use crate::model::TaskEntry;
+use crate::model::{DisassociateRequest, Server};
+use crate::options::{validate_disassociate_keypairs, FleetOptions};
+use crate::request::Operation;
+use crate::response::disassociate_result;
+use core::cell::{Cell, RefCell};
+use js_sys::{Array, Date, Function, Promise, Reflect};
+use serde::Serialize;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use web_sys::AbortSignal;
+
+/// How often an idle worker or the watcher looks again: short enough that a fleet ends promptly.
+const IDLE_MS: u32 = 25;
+/// The watcher sleeps in steps of at most this, to notice a fleet that ended.
+const WATCH_STEP_MS: u32 = 200;
+
+/// Unbinds the SSH key pairs of many servers (up to 1000), `concurrency` at a time, and follows every task
+/// to its end (unless `wait: false`). Resolves with a report in the order of `servers`; rejects only when
+/// the options are invalid (no request is then made).
+///
+/// ```js
+/// const report = await disassociateKeypairs({
+///   region: 'cn-north-4', token, projectId,
+///   servers: ['d76baba7-ef09-40a2-87ff-3eafec0696e7', { serverId: runningId, auth: { type: 'keypair', key } }],
+///   onProgress: (event) => console.log(event.serverId, event.outcome, event.totals),
+/// });
+/// console.log(report.succeeded, 'of', report.total);
+/// ```
+#[wasm_bindgen(js_name = disassociateKeypairs)]
+pub async fn disassociate_keypairs(options: JsValue) -> Result<JsValue, JsValue> {
+    let options = convert::options(&options);
+    let validated = validate_disassociate_keypairs(options.input, &environment()).map_err(to_js)?;
+    let run = Rc::new(Run::new(validated, options.signal, options.on_progress));
+    let workers = Array::new();
+    let count = (run.options.concurrency as usize).min(run.options.servers.len());
+    for _ in 0..count {
+        workers.push(&future_to_promise(unbinder(run.clone())));
+    }
+    if run.options.wait {
+        workers.push(&future_to_promise(watcher(run.clone())));
+    }
+    // The workers resolve (never reject): every failure is the report's.
+    let _ = JsFuture::from(Promise::all(&workers)).await;
+    Ok(run.report())
+}
+
+/// One fleet's shared state.
+struct Run {
+    options: FleetOptions,
+    signal: Option<AbortSignal>,
+    on_progress: RefCell<Option<Function>>,
+    progress_error: RefCell<Option<JsValue>>,
+    fleet: RefCell<Fleet>,
+    pacing: Pacing,
+    /// The task lists last read to reconcile an unbind, and when.
+    lists: RefCell<Option<Lists>>,
+    /// Whether a worker is reading the lists for reconciliation (the others wait for its result).
+    listing: Cell<bool>,
+}
+
+struct Lists {
+    read_ms: f64,
+    running: Vec<TaskEntry>,
+    failed: Vec<TaskEntry>,
+}
+
+impl Run {
+    fn new(
+        options: FleetOptions,
+        signal: Option<AbortSignal>,
+        on_progress: Option<Function>,
+    ) -> Run {
+        let fleet = Fleet::new(
+            options
+                .servers
+                .iter()
+                .map(|s| s.server_id.clone())
+                .collect(),
+            options.concurrency,
+            options.client.max_attempts,
+            options.wait,
+            options.wait_settings.wait_timeout_ms,
+        );
+        Run {
+            options,
+            signal,
+            on_progress: RefCell::new(on_progress),
+            progress_error: RefCell::new(None),
+            fleet: RefCell::new(fleet),
+            pacing: Pacing::default(),
+            lists: RefCell::new(None),
+            listing: Cell::new(false),
+        }
+    }
+
+    /// Every secret of the fleet: the credentials and every server's `auth.key` (a server may echo any key
+    /// it was sent, in any later answer).
+    fn masker(&self) -> Masker<'_> {
+        let keys = self
+            .options
+            .servers
+            .iter()
+            .filter_map(|server| server.auth.as_ref().map(|auth| auth.key.expose()));
+        call_masker(&self.options.client.credentials, keys)
+    }
+
+    /// A caller for the fleet's requests; after an abort, without the signal (to reconcile what was cut).
+    fn caller<'a>(&'a self, masker: &'a Masker<'a>) -> Caller<'a> {
+        let aborted = self.fleet.borrow().aborted();
+        Caller {
+            client: &self.options.client,
+            project_id: &self.options.project_id,
+            signal: if aborted { None } else { self.signal.as_ref() },
+            masker,
+            pacing: Some(&self.pacing),
+        }
+    }
+
+    fn abort(&self, failure: &Failure) {
+        self.fleet.borrow_mut().abort(failure);
+    }
+
+    /// Sleeps `ms`, or until the signal aborts (which aborts the fleet). Once aborted, a plain sleep: a
+    /// sleep on an aborted signal would return at once, and a loop of those would starve the network.
+    async fn pause(&self, ms: u32) {
+        let signal = if self.fleet.borrow().aborted() {
+            None
+        } else {
+            self.signal.as_ref()
+        };
+        if let Err(failure) = timer::sleep(ms, signal).await {
+            self.abort(&failure);
+        }
+    }
+
+    /// Sends the unbind of server `index`.
+    async fn unbind(&self, index: usize, masker: &Masker<'_>) -> Result<String, Failure> {
+        let server = &self.options.servers[index];
+        let request = DisassociateRequest {
+            server: Server {
+                id: server.server_id.clone(),
+                auth: server.auth.clone(),
+            },
+        };
+        let operation = || Operation {
+            method: "POST",
+            path: format!("/v3/{}/keypairs/disassociate", self.options.project_id),
+            query: &[],
+            body: Some(request.to_json()),
+        };
+        self.caller(masker)
+            .send(
+                operation,
+                self.options.client.timeout_ms,
+                disassociate_result::<EngineJson>,
+            )
+            .await
+    }
+
+    /// Looks for the task of server `index`, whose unbind's answer was ambiguous at `since_ms`, in task lists
+    /// read after then (one reading serves every server waiting for one).
+    async fn reconcile(&self, index: usize, since_ms: f64, masker: &Masker<'_>) {
+        loop {
+            let fresh = self
+                .lists
+                .borrow()
+                .as_ref()
+                .is_some_and(|lists| lists.read_ms >= since_ms);
+            if fresh {
+                break;
+            }
+            if self.listing.get() {
+                let _ = timer::sleep(IDLE_MS, None).await;
+                continue;
+            }
+            self.listing.set(true);
+            let read_ms = Date::now();
+            let caller = self.caller(masker);
+            let running = caller.list_all_tasks("running-tasks").await;
+            let failed = caller.list_all_tasks("failed-tasks").await;
+            self.listing.set(false);
+            match (running, failed) {
+                (Ok(running), Ok(failed)) => {
+                    *self.lists.borrow_mut() = Some(Lists {
+                        read_ms,
+                        running,
+                        failed,
+                    });
+                }
+                (Err(failure), _) | (_, Err(failure)) => {
+                    if failure.kind == ErrorKind::Abort {
+                        self.abort(&failure);
+                        continue;
+                    }
+                    // The lists cannot be read: as if the task was not found (a resent unbind of a server
+                    // whose task runs is refused with KPS.0002 by the service, and reconciled again).
+                    self.fleet
+                        .borrow_mut()
+                        .reconcile(index, &[], &[], Date::now());
+                    return;
+                }
+            }
+        }
+        let lists = self.lists.borrow();
+        if let Some(lists) = lists.as_ref() {
+            self.fleet
+                .borrow_mut()
+                .reconcile(index, &lists.running, &lists.failed, Date::now());
+        }
+    }
+
+    /// Calls `onProgress` with server `index`'s state and the running totals.
+    fn report_progress(&self, index: usize) {
+        let Some(callback) = self.on_progress.borrow().clone() else {
+            return;
+        };
+        let event = {
+            let fleet = self.fleet.borrow();
+            to_plain(&ProgressEvent {
+                index,
+                result: FleetResult::of(&fleet.entries()[index]),
+                totals: TotalsJs::from(fleet.totals()),
+            })
+        };
+        // The fleet's state is not borrowed while onProgress runs: it may call back into the package.
+        if let Err(thrown) = callback.call1(&JsValue::NULL, &event) {
+            // onProgress broke: the fleet goes on without it, and the report says what it threw.
+            *self.on_progress.borrow_mut() = None;
+            *self.progress_error.borrow_mut() = Some(thrown);
+        }
+    }
+
+    fn report(&self) -> JsValue {
+        let fleet = self.fleet.borrow();
+        let totals = fleet.totals();
+        let report = Report {
+            total: totals.total,
+            succeeded: totals.succeeded,
+            failed: totals.failed,
+            started: totals.started,
+            not_started: totals.not_started,
+            aborted: fleet.aborted(),
+            requests: self.pacing.requests(),
+            results: fleet.entries().iter().map(FleetResult::of).collect(),
+        };
+        let value = to_plain(&report);
+        if let Some(thrown) = self.progress_error.borrow().as_ref() {
+            let _ = Reflect::set(&value, &JsValue::from_str("progressError"), thrown);
+        }
+        value
+    }
+}
+
+/// One unbind worker: takes the next server, unbinds it, reconciles an ambiguous answer, until none is left.
+async fn unbinder(run: Rc<Run>) -> Result<JsValue, JsValue> {
+    let masker = run.masker();
+    loop {
+        // An abort (from onProgress, say) is seen before the next unbind is sent, not by sending it.
+        if let Some(failure) = timer::aborted(run.signal.as_ref()) {
+            run.abort(&failure);
+        }
+        let next = run.fleet.borrow_mut().next_unbind(Date::now());
+        let Some(index) = next else {
+            let busy = {
+                let fleet = run.fleet.borrow();
+                fleet.unbinding() || !fleet.to_reconcile().is_empty()
+            };
+            if !busy {
+                break;
+            }
+            run.pause(IDLE_MS).await;
+            continue;
+        };
+        let outcome = run.unbind(index, &masker).await;
+        let now = Date::now();
+        match outcome {
+            Ok(task_id) => run.fleet.borrow_mut().unbind_started(index, task_id, now),
+            Err(failure) => {
+                if failure.kind == ErrorKind::Abort {
+                    run.abort(&failure);
+                }
+                let after = run.fleet.borrow_mut().unbind_failed(index, failure);
+                if after == AfterUnbind::Reconcile {
+                    run.reconcile(index, now, &masker).await;
+                }
+            }
+        }
+        run.report_progress(index);
+    }
+    Ok(JsValue::UNDEFINED)
+}
+
+/// The watcher: every `intervalMs`, reads the running list, then the failed list and the `GET` of each task
+/// that left it, until every task has ended (or its wait timed out) or the fleet was aborted.
+async fn watcher(run: Rc<Run>) -> Result<JsValue, JsValue> {
+    let masker = run.masker();
+    let interval = run.options.wait_settings.interval_ms;
+    let mut next_round = Date::now() + f64::from(interval);
+    loop {
+        {
+            let fleet = run.fleet.borrow();
+            if fleet.is_done() || fleet.aborted() {
+                break;
+            }
+        }
+        let now = Date::now();
+        if now < next_round {
+            let step = ((next_round - now) as u32).clamp(1, WATCH_STEP_MS);
+            run.pause(step).await;
+            continue;
+        }
+        next_round = now + f64::from(interval);
+        if run.fleet.borrow().waiting().is_empty() {
+            continue;
+        }
+        let caller = run.caller(&masker);
+        let running = match caller.list_all_tasks("running-tasks").await {
+            Ok(running) => running,
+            Err(failure) => {
+                if failure.kind == ErrorKind::Abort {
+                    run.abort(&failure);
+                }
+                // Otherwise the next round reads it again.
+                continue;
+            }
+        };
+        let (changed, left) = run
+            .fleet
+            .borrow_mut()
+            .observe_running(&running, Date::now());
+        for index in changed {
+            run.report_progress(index);
+        }
+        if left.is_empty() {
+            continue;
+        }
+        // Without the failed list, each task that left is confirmed by its GET (which says FAILED too).
+        let failed = caller
+            .list_all_tasks("failed-tasks")
+            .await
+            .unwrap_or_default();
+        for index in left {
+            if run.fleet.borrow_mut().observe_failed(index, &failed) {
+                run.report_progress(index);
+                continue;
+            }
+            let task_id = run.fleet.borrow().entries()[index]
+                .task_id()
+                .map(str::to_owned);
+            let Some(task_id) = task_id else {
+                continue;
+            };
+            let read = caller
+                .read_task(&task_id, run.options.client.timeout_ms)
+                .await;
+            if let Err(failure) = &read {
+                if failure.kind == ErrorKind::Abort {
+                    run.abort(failure);
+                    break;
+                }
+            }
+            if run.fleet.borrow_mut().confirmed(index, read, Date::now()) {
+                run.report_progress(index);
+            }
+        }
+    }
+    Ok(JsValue::UNDEFINED)
+}
+
+/// The report `disassociateKeypairs` resolves with.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Report<'a> {
+    total: usize,
+    succeeded: usize,
+    failed: usize,
+    started: usize,
+    not_started: usize,
+    aborted: bool,
+    /// Every request the fleet made, retries and list pages included.
+    requests: u32,
+    results: Vec<FleetResult<'a>>,
+}
+
+/// One server's line of the report, and of a progress event.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FleetResult<'a> {
+    server_id: &'a str,
+    outcome: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    task_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<&'a str>,
+    attempts: u32,
+    /// `KpsError.toJSON()` of the failure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<Preserved>,
+}
+
+/// A JS value put in a serialised result as it is.
+#[derive(Serialize)]
+struct Preserved(#[serde(serialize_with = "serde_wasm_bindgen::preserve::serialize")] JsValue);
+
+impl<'a> FleetResult<'a> {
+    fn of(entry: &'a FleetEntry) -> FleetResult<'a> {
+        FleetResult {
+            server_id: &entry.server_id,
+            outcome: entry.outcome().as_str(),
+            task_id: entry.task_id(),
+            status: entry.status(),
+            attempts: entry.attempts,
+            error: entry
+                .error
+                .as_ref()
+                .map(|failure| Preserved(error_json(failure))),
+        }
+    }
+}
+
+/// What `onProgress` receives: the server's line, its index in `servers`, and the running totals.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProgressEvent<'a> {
+    index: usize,
+    #[serde(flatten)]
+    result: FleetResult<'a>,
+    totals: TotalsJs,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TotalsJs {
+    total: usize,
+    succeeded: usize,
+    failed: usize,
+    started: usize,
+    not_started: usize,
+}
+
+impl From<Totals> for TotalsJs {
+    fn from(totals: Totals) -> TotalsJs {
+        TotalsJs {
+            total: totals.total,
+            succeeded: totals.succeeded,
+            failed: totals.failed,
+            started: totals.started,
+            not_started: totals.not_started,
+        }
+    }
+}
+
+/// `failure` as `KpsError.toJSON()` gives it: the one shape errors have in JSON.
+fn error_json(failure: &Failure) -> JsValue {
+    let error = to_js(failure.clone());
+    Reflect::get(&error, &JsValue::from_str("toJSON"))
+        .ok()
+        .and_then(|to_json| to_json.dyn_into::<Function>().ok())
+        .and_then(|to_json| to_json.call0(&error).ok())
+        .unwrap_or(error)
+}
+
+/// A result as a plain JS object (not Maps), as every result of the package.
+fn to_plain<T: Serialize>(value: &T) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::UNDEFINED)
+}

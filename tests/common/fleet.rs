@@ -1,0 +1,240 @@
+//! `disassociateKeypairs` against the emulator: a mixed fleet's report in order, `wait: false`, an abort that
+//! keeps every started task, `onProgress` throwing, and options refused before any request.
+
+use super::*;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Stopped spares no other test unbinds.
+const SPARE_07: &str = "5ba4e000-0000-4000-8000-000000000007";
+const SPARE_08: &str = "5ba4e000-0000-4000-8000-000000000008";
+/// Running spares (KeyPair-spare's private key unbinds them).
+const RUNNING_SPARES: [&str; 6] = [
+    "5ba4e000-0000-4000-8000-000000000009",
+    "5ba4e000-0000-4000-8000-000000000010",
+    "5ba4e000-0000-4000-8000-000000000011",
+    "5ba4e000-0000-4000-8000-000000000012",
+    "5ba4e000-0000-4000-8000-000000000013",
+    "5ba4e000-0000-4000-8000-000000000014",
+];
+
+fn fleet_options(servers: Value, extra: Value) -> JsValue {
+    let mut base = json!({
+        "endpoint": EMULATOR, "token": TOKEN, "projectId": PROJECT, "servers": servers,
+        "intervalMs": 200, "waitTimeoutMs": 20_000,
+    });
+    if let (Some(base), Some(extra)) = (base.as_object_mut(), extra.as_object()) {
+        for (k, v) in extra {
+            base.insert(k.clone(), v.clone());
+        }
+    }
+    js(base)
+}
+
+fn spare_key() -> String {
+    private_key_of("KeyPair-spare")
+}
+
+fn results(report: &JsValue) -> Vec<JsValue> {
+    js_sys::Array::from(&get(report, "results"))
+        .iter()
+        .collect()
+}
+
+fn number(value: &JsValue, key: &str) -> f64 {
+    get(value, key).as_f64().unwrap_or(-1.0)
+}
+
+#[wasm_bindgen_test]
+async fn a_mixed_fleet_reports_each_server_in_order_and_never_rejects_for_one_server() {
+    let events: Rc<RefCell<Vec<JsValue>>> = Rc::default();
+    let sink = events.clone();
+    let on_progress = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+        sink.borrow_mut().push(event);
+    });
+    let options = fleet_options(
+        json!([
+            SPARE_07,
+            { "serverId": RUNNING_SPARES[0], "auth": { "type": "keypair", "key": spare_key() } },
+            NO_KEYPAIR_SERVER,
+            UNKNOWN_SERVER,
+        ]),
+        json!({ "concurrency": 2 }),
+    );
+    Reflect::set(
+        &options,
+        &JsValue::from_str("onProgress"),
+        on_progress.as_ref(),
+    )
+    .unwrap();
+    let report = wasm::disassociate_keypairs(options)
+        .await
+        .expect("a fleet resolves with its report");
+    let lines = results(&report);
+    let outcomes: Vec<String> = lines.iter().map(|r| text(r, "outcome")).collect();
+    assert_eq!(outcomes, ["succeeded", "succeeded", "failed", "failed"]);
+    let ids: Vec<String> = lines.iter().map(|r| text(r, "serverId")).collect();
+    assert_eq!(
+        ids,
+        [
+            SPARE_07,
+            RUNNING_SPARES[0],
+            NO_KEYPAIR_SERVER,
+            UNKNOWN_SERVER
+        ]
+    );
+    assert_eq!(text(&lines[0], "status"), "SUCCESS_UNBIND");
+    assert_eq!(text(&lines[0], "taskId").len(), 36);
+    assert_eq!(text(&get(&lines[2], "error"), "code"), "KPS.6004");
+    assert_eq!(text(&get(&lines[3], "error"), "code"), "KPS.0002");
+    assert_eq!(text(&get(&lines[3], "error"), "name"), "KpsApiError");
+    assert_eq!(
+        (
+            number(&report, "total"),
+            number(&report, "succeeded"),
+            number(&report, "failed")
+        ),
+        (4.0, 2.0, 2.0)
+    );
+    assert_eq!(
+        (number(&report, "started"), number(&report, "notStarted")),
+        (0.0, 0.0)
+    );
+    assert_eq!(get(&report, "aborted"), JsValue::FALSE);
+    let events = events.borrow();
+    let last = events.last().expect("progress events");
+    assert_eq!(
+        number(&get(last, "totals"), "succeeded") + number(&get(last, "totals"), "failed"),
+        4.0
+    );
+    for server in [SPARE_07, RUNNING_SPARES[0]] {
+        let seen: Vec<String> = events
+            .iter()
+            .filter(|e| text(e, "serverId") == server)
+            .map(|e| text(e, "outcome"))
+            .collect();
+        assert_eq!(
+            seen.first().map(String::as_str),
+            Some("started"),
+            "{server}: {seen:?}"
+        );
+        assert_eq!(
+            seen.last().map(String::as_str),
+            Some("succeeded"),
+            "{server}: {seen:?}"
+        );
+    }
+    assert!(
+        number(&report, "requests") >= 6.0,
+        "unbinds, lists and confirmations are counted"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn without_waiting_a_fleet_only_unbinds_and_reports_started_tasks() {
+    let report =
+        wasm::disassociate_keypairs(fleet_options(json!([SPARE_08]), json!({ "wait": false })))
+            .await
+            .expect("report");
+    let line = &results(&report)[0];
+    assert_eq!(text(line, "outcome"), "started");
+    assert_eq!(number(line, "attempts"), 1.0);
+    assert_eq!(
+        number(&report, "requests"),
+        1.0,
+        "one unbind, no list, no poll"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_abort_mid_fleet_resolves_with_every_started_task_and_starts_no_more() {
+    let controller = abort_controller();
+    let signal = controller.signal();
+    let aborter = controller.clone();
+    let on_progress = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+        if text(&event, "outcome") == "started" {
+            aborter.abort();
+        }
+    });
+    let servers: Vec<Value> = RUNNING_SPARES[1..]
+        .iter()
+        .map(|id| json!({ "serverId": id, "auth": { "type": "keypair", "key": spare_key() } }))
+        .collect();
+    let options = options_with_signal(
+        fleet_options(json!(servers), json!({ "concurrency": 1 })),
+        &signal,
+    );
+    Reflect::set(
+        &options,
+        &JsValue::from_str("onProgress"),
+        on_progress.as_ref(),
+    )
+    .unwrap();
+    let report = wasm::disassociate_keypairs(options)
+        .await
+        .expect("an aborted fleet still resolves");
+    assert_eq!(get(&report, "aborted"), JsValue::TRUE);
+    let lines = results(&report);
+    assert_eq!(text(&lines[0], "outcome"), "started");
+    assert_eq!(
+        text(&lines[0], "taskId").len(),
+        36,
+        "the started task keeps its ID"
+    );
+    for line in &lines[1..] {
+        assert_eq!(text(line, "outcome"), "not-started");
+        assert_eq!(text(&get(line, "error"), "name"), "KpsAbortError");
+        assert_eq!(number(line, "attempts"), 0.0, "never sent");
+    }
+    assert_eq!(number(&report, "notStarted"), 4.0);
+}
+
+#[wasm_bindgen_test]
+async fn on_progress_throwing_does_not_stop_the_fleet_and_the_report_says_what_it_threw() {
+    let options = fleet_options(json!([RUNNING_SPARES[5]]), json!({ "wait": false }));
+    let throw = js_sys::Function::new_no_args("throw new RangeError('from the view')");
+    Reflect::set(&options, &JsValue::from_str("onProgress"), &throw).unwrap();
+    let report = wasm::disassociate_keypairs(options)
+        .await
+        .expect("the fleet goes on");
+    let line = &results(&report)[0];
+    assert_eq!(
+        text(line, "outcome"),
+        "failed",
+        "a running server without auth: KPS.6005"
+    );
+    let thrown = get(&report, "progressError");
+    assert_eq!(text(&thrown, "name"), "RangeError");
+}
+
+#[wasm_bindgen_test]
+async fn bad_fleet_options_reject_naming_the_entry_and_send_nothing() {
+    for (servers, field) in [
+        (json!([SPARE_07, "web-01"]), "servers[1]"),
+        (json!([{ "serverID": SPARE_07 }]), "servers[0].serverID"),
+        (json!([SPARE_07, SPARE_07]), "servers[1]"),
+        (json!([]), "servers"),
+        (
+            json!([{ "serverId": SPARE_07, "auth": { "type": "keypair" } }]),
+            "servers[0].auth.key",
+        ),
+    ] {
+        let error = wasm::disassociate_keypairs(fleet_options(servers.clone(), json!({})))
+            .await
+            .expect_err("invalid");
+        assert_eq!(kind(&error).0, "KpsValidationError", "{servers}");
+        assert_eq!(text(&error, "field"), field, "{}", text(&error, "message"));
+        let problem = wasm::validate_options(
+            JsValue::from_str("disassociateKeypairs"),
+            fleet_options(servers, json!({})),
+        );
+        assert_eq!(text(&problem, "field"), field);
+    }
+    let error = wasm::disassociate_keypairs(fleet_options(
+        json!([SPARE_07]),
+        json!({ "concurrency": 65 }),
+    ))
+    .await
+    .expect_err("too many in flight");
+    assert_eq!(text(&error, "field"), "concurrency");
+}
