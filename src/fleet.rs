@@ -7,9 +7,11 @@
 //! - **No unbind lost or doubled.** An unbind whose answer may have been lost (no response, a body cut short,
 //!   `500`/`502`/`504`, the request's timeout) and one answered `KPS.0002` (which KPS also answers when a task
 //!   is already in progress on the server) are *reconciled*: the running and failed task lists are read, and a
-//!   task of that server is adopted. A failed task counts only if it is younger than the first attempt minus
-//!   [`CLOCK_SKEW_MS`] (an older one is a past failure, not this unbind). Not found: an ambiguous unbind is sent
-//!   again (within `maxAttempts`); a `KPS.0002` is the failure it says.
+//!   task of that server is adopted. A failed task counts only if it was not in the failed-tasks list read when
+//!   the fleet started ([`Fleet::known_failed`]: failed tasks stay listed until deleted, so a fleet re-run after
+//!   a failed one would otherwise adopt the old failure); when that list could not be read, only if it is
+//!   younger than the first attempt minus [`CLOCK_SKEW_MS`]. Not found: an ambiguous unbind is sent again
+//!   (within `maxAttempts`); a `KPS.0002` is the failure it says.
 //! - **Few requests.** Progress comes from the running-tasks list (all pages, once per `intervalMs` for the
 //!   whole fleet). A task that left it is looked up in the failed-tasks list (read only in rounds where some
 //!   task left); one that is not there is confirmed with one `GET` of the task.
@@ -161,8 +163,8 @@ pub struct Fleet {
     wait: bool,
     wait_timeout_ms: f64,
     aborted: bool,
-    /// Every request the fleet made, for the report.
-    pub requests: u32,
+    /// The IDs of the failed tasks listed when the fleet started, when that list could be read.
+    failed_before: Option<Vec<String>>,
 }
 
 /// What an unbind's failure leads to.
@@ -203,8 +205,14 @@ impl Fleet {
             wait,
             wait_timeout_ms: f64::from(wait_timeout_ms),
             aborted: false,
-            requests: 0,
+            failed_before: None,
         }
+    }
+
+    /// The failed tasks listed before the fleet sent anything: none of them is ever taken for one of its
+    /// unbinds.
+    pub fn known_failed(&mut self, failed: &[TaskEntry]) {
+        self.failed_before = Some(failed.iter().map(|task| task.task_id.clone()).collect());
     }
 
     /// The servers, in order.
@@ -319,6 +327,7 @@ impl Fleet {
     ) -> bool {
         let max_attempts = self.max_attempts;
         let aborted = self.aborted;
+        let failed_before = self.failed_before.as_deref();
         let entry = &mut self.entries[index];
         let ServerState::Reconciling { resend } = entry.state else {
             return false;
@@ -335,7 +344,11 @@ impl Fleet {
         }
         if let Some(task) = failed
             .iter()
-            .filter(|t| t.server_id == entry.server_id && t.task_time >= sent - CLOCK_SKEW_MS)
+            .filter(|t| t.server_id == entry.server_id)
+            .filter(|t| match failed_before {
+                Some(before) => !before.contains(&t.task_id),
+                None => t.task_time >= sent - CLOCK_SKEW_MS,
+            })
             .max_by(|a, b| a.task_time.total_cmp(&b.task_time))
         {
             entry.state = ServerState::Failed {
@@ -711,6 +724,32 @@ mod tests {
         assert!(
             message.contains("KPS.0003 plug-in did not answer"),
             "{message}"
+        );
+    }
+
+    #[test]
+    fn a_failed_task_listed_before_the_fleet_started_is_never_taken_for_its_unbind() {
+        let now = 100.0 * MINUTE;
+        let mut fleet = Fleet::new(ids(1), 1, 1, false, 1000);
+        fleet.known_failed(&[listed("t-earlier", "server-0", now - MINUTE)]);
+        fleet.next_unbind(now);
+        fleet.unbind_failed(0, api(504, "HTTP_504"));
+        let failed = [
+            listed("t-earlier", "server-0", now - MINUTE),
+            listed("t-now", "server-0", now - 10.0 * MINUTE),
+        ];
+        fleet.reconcile(0, &[], &failed[..1], now + 10.0);
+        assert_eq!(fleet.entries()[0].outcome(), Outcome::NotStarted);
+
+        let mut fleet = Fleet::new(ids(1), 1, 1, false, 1000);
+        fleet.known_failed(&failed[..1]);
+        fleet.next_unbind(now);
+        fleet.unbind_failed(0, api(504, "HTTP_504"));
+        fleet.reconcile(0, &[], &failed, now + 10.0);
+        assert_eq!(
+            fleet.entries()[0].task_id(),
+            Some("t-now"),
+            "new since the fleet started, whatever its clock says"
         );
     }
 

@@ -6,14 +6,17 @@
 //! as the fleet's concurrency allows until the first `429`; then every request waits for `Retry-After`, and
 //! requests are spaced at 90 % of the rate the gateway was seen to accept in the second before (the accepted
 //! answers in that window), which puts the client just under the limit. Each second without a `429` raises the
-//! rate by 2 %, so a limit that grows is found again; each later `429` lowers it by a tenth.
+//! rate, by 2 % after the first clean second, 4 % after the second, doubling up to 100 % a second, so that an
+//! estimate far too low (a gateway whose burst is much smaller than its rate) is left in seconds, while one
+//! that is right costs a refusal only now and then; each later `429` lowers the rate by a tenth and starts the
+//! probing again from 2 %.
 
 /// The window over which accepted answers are counted, in milliseconds.
 const WINDOW_MS: f64 = 1000.0;
 /// After a `429`, the share of the observed accepted rate the pacer keeps to.
 const BACKOFF: f64 = 0.9;
-/// Each clean second raises the rate by this factor.
-const PROBE: f64 = 1.02;
+/// The first clean second raises the rate by this share; each further one by twice the last, up to 100 %.
+const PROBE: f64 = 0.02;
 /// The pacer never goes below one request per this many milliseconds.
 const SLOWEST_MS: f64 = 1000.0;
 
@@ -30,6 +33,8 @@ pub struct Pacer {
     accepted: std::collections::VecDeque<f64>,
     /// When the rate was last raised (or lowered).
     last_change_ms: f64,
+    /// Clean seconds since the last refusal.
+    clean_seconds: u32,
 }
 
 impl Pacer {
@@ -45,7 +50,9 @@ impl Pacer {
             return start - now_ms;
         };
         if now_ms - self.last_change_ms >= WINDOW_MS {
-            self.spacing_ms = Some(spacing / PROBE);
+            self.clean_seconds += 1;
+            let raise = (PROBE * 2f64.powi(self.clean_seconds as i32 - 1)).min(1.0);
+            self.spacing_ms = Some(spacing / (1.0 + raise));
             self.last_change_ms = now_ms;
         }
         let slot = start.max(self.next_slot_ms);
@@ -80,6 +87,7 @@ impl Pacer {
             .min(SLOWEST_MS),
         );
         self.last_change_ms = now_ms;
+        self.clean_seconds = 0;
     }
 
     /// The current spacing between requests in milliseconds, once a `429` was seen.
@@ -132,10 +140,8 @@ mod tests {
             pacer.wait_ms(now);
         }
         let later = pacer.spacing_ms().unwrap();
-        assert!(
-            (later - first / PROBE.powi(5)).abs() < 1e-9,
-            "{first} → {later}"
-        );
+        let raised = 1.02 * 1.04 * 1.08 * 1.16 * 1.32;
+        assert!((later - first / raised).abs() < 1e-9, "{first} → {later}");
         pacer.answered(now + 30.0, true, None);
         let slowed = pacer.spacing_ms().unwrap();
         assert!(
@@ -146,6 +152,33 @@ mod tests {
             pacer.wait_ms(now + 30.0),
             1000.0,
             "no Retry-After: a second's pause"
+        );
+    }
+
+    #[test]
+    fn an_estimate_far_too_low_is_left_in_seconds_and_a_refusal_restarts_the_probing_gently() {
+        // A gateway with a burst of 10 and a rate of 200 a second: the first estimate is 9 a second.
+        let mut pacer = Pacer::new();
+        for i in 0..10 {
+            pacer.answered(f64::from(i), false, None);
+        }
+        pacer.answered(10.0, true, Some(0.0));
+        let mut now = 0.0;
+        let mut seconds = 0;
+        while pacer.spacing_ms().unwrap() > 1000.0 / 200.0 {
+            now += 1000.0;
+            seconds += 1;
+            pacer.wait_ms(now);
+        }
+        assert!(seconds <= 10, "9 → 200 requests a second took {seconds} s");
+        let fast = pacer.spacing_ms().unwrap();
+        pacer.answered(now, true, Some(0.0));
+        now += 1000.0;
+        pacer.wait_ms(now);
+        let after = pacer.spacing_ms().unwrap();
+        assert!(
+            (after - fast / BACKOFF / 1.02).abs() < 1e-9,
+            "{fast} → {after}"
         );
     }
 

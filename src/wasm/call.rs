@@ -17,8 +17,9 @@ use core::cell::{Cell, RefCell};
 use js_sys::Date;
 use web_sys::AbortSignal;
 
-/// Page size when a fleet reads a whole task list.
-const PAGE_SIZE: u32 = 100;
+/// Page size when a fleet reads a whole task list: KPS's own default `limit` (the API documents no maximum), so
+/// that a list is one request, and tasks that finish while it is read cannot shift it between pages.
+const PAGE_SIZE: u32 = 1000;
 
 /// The requests of a fleet, sharing one [`Pacer`] and one count.
 #[derive(Default)]

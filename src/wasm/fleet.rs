@@ -49,6 +49,7 @@ pub async fn disassociate_keypairs(options: JsValue) -> Result<JsValue, JsValue>
     let options = convert::options(&options);
     let validated = validate_disassociate_keypairs(options.input, &environment()).map_err(to_js)?;
     let run = Rc::new(Run::new(validated, options.signal, options.on_progress));
+    run.note_known_failures().await;
     let workers = Array::new();
     let count = (run.options.concurrency as usize).min(run.options.servers.len());
     for _ in 0..count {
@@ -136,6 +137,17 @@ impl Run {
 
     fn abort(&self, failure: &Failure) {
         self.fleet.borrow_mut().abort(failure);
+    }
+
+    /// Reads the failed-tasks list before any unbind, so that reconciliation never takes an old failure for
+    /// one of this fleet's (one request per fleet). If it cannot be read, reconciliation goes by task times.
+    async fn note_known_failures(&self) {
+        let masker = self.masker();
+        match self.caller(&masker).list_all_tasks("failed-tasks").await {
+            Ok(failed) => self.fleet.borrow_mut().known_failed(&failed),
+            Err(failure) if failure.kind == ErrorKind::Abort => self.abort(&failure),
+            Err(_) => {}
+        }
     }
 
     /// Sleeps `ms`, or until the signal aborts (which aborts the fleet). Once aborted, a plain sleep: a

@@ -141,8 +141,8 @@ async fn without_waiting_a_fleet_only_unbinds_and_reports_started_tasks() {
     assert_eq!(number(line, "attempts"), 1.0);
     assert_eq!(
         number(&report, "requests"),
-        1.0,
-        "one unbind, no list, no poll"
+        2.0,
+        "the failed-tasks list read at the start and one unbind: no poll"
     );
 }
 
@@ -237,4 +237,124 @@ async fn bad_fleet_options_reject_naming_the_entry_and_send_nothing() {
     .await
     .expect_err("too many in flight");
     assert_eq!(text(&error, "field"), "concurrency");
+}
+
+/// `f1ee7000-0000-4000-8000-00000000NNNN`: the emulator's fleet servers (stopped, `KeyPair-fleet`).
+fn fleet_server(n: usize) -> String {
+    format!("f1ee7000-0000-4000-8000-{n:012}")
+}
+
+async fn control(method: &str, path: &str, body: Option<Value>) -> Value {
+    let url = format!("{EMULATOR}/__emulator/{path}");
+    let request = match method {
+        "POST" => gloo_net::http::Request::post(&url),
+        _ => gloo_net::http::Request::get(&url),
+    };
+    let response = match body {
+        Some(body) => {
+            request
+                .header("Content-Type", "application/json")
+                .body(body.to_string())
+                .expect("a control request")
+                .send()
+                .await
+        }
+        None => request.send().await,
+    }
+    .expect("the control endpoint answers");
+    assert!(response.ok(), "{path}: {}", response.status());
+    let text = response.text().await.expect("a body");
+    serde_json::from_str(&text).expect("JSON")
+}
+
+/// How many tasks the emulator holds for each of `servers`.
+async fn tasks_per_server(servers: &[String]) -> Vec<usize> {
+    let state = control("GET", "state", None).await;
+    let tasks = state["tasks"].as_array().cloned().unwrap_or_default();
+    servers
+        .iter()
+        .map(|id| {
+            tasks
+                .iter()
+                .filter(|t| t["server_id"] == id.as_str())
+                .count()
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn a_lost_answer_is_found_in_the_task_lists_and_no_server_gets_two_tasks() {
+    let servers: Vec<String> = (1..=4).map(fleet_server).collect();
+    // The second unbind is acted on, and its answer replaced by a gateway's 504.
+    add_fault_rule(json!({ "fault": "delay=0", "method": "POST", "path": "/keypairs/disassociate", "times": 1 }))
+        .await;
+    add_fault_rule(
+        json!({ "fault": "status=504,after", "method": "POST", "path": "/keypairs/disassociate",
+                           "times": 1 }),
+    )
+    .await;
+    let report =
+        wasm::disassociate_keypairs(fleet_options(json!(servers), json!({ "concurrency": 1 })))
+            .await
+            .expect("report");
+    let lines = results(&report);
+    let outcomes: Vec<String> = lines.iter().map(|r| text(r, "outcome")).collect();
+    assert_eq!(outcomes, ["succeeded"; 4]);
+    let attempts: Vec<f64> = lines.iter().map(|r| number(r, "attempts")).collect();
+    assert_eq!(
+        attempts, [1.0; 4],
+        "the lost one was adopted, not sent again"
+    );
+    assert_eq!(tasks_per_server(&servers).await, [1, 1, 1, 1]);
+}
+
+#[wasm_bindgen_test]
+async fn a_thousand_servers_under_a_gateway_rate_limit_are_all_unbound_once() {
+    let servers: Vec<String> = (101..1101).map(fleet_server).collect();
+    // A small burst: the limit is met whatever the machine's speed, so the pacing is exercised.
+    control(
+        "POST",
+        "rate-limit",
+        Some(json!({ "perSecond": 200, "burst": 10 })),
+    )
+    .await;
+    let report = wasm::disassociate_keypairs(fleet_options(
+        json!(servers),
+        json!({ "concurrency": 16, "intervalMs": 500, "timeoutMs": 30_000 }),
+    ))
+    .await;
+    let stats = control("GET", "stats", None).await;
+    let throttled = stats["projects"][PROJECT]["throttled"].as_u64();
+    control("POST", "rate-limit", Some(json!({ "perSecond": 0 }))).await;
+    let report = report.expect("report");
+    let failures: Vec<String> = results(&report)
+        .iter()
+        .filter(|r| text(r, "outcome") != "succeeded")
+        .map(|r| {
+            format!(
+                "{} {} {}",
+                text(r, "serverId"),
+                text(r, "outcome"),
+                text(&get(r, "error"), "message")
+            )
+        })
+        .take(5)
+        .collect();
+    assert!(failures.is_empty(), "{failures:?}");
+    assert_eq!(
+        (
+            number(&report, "succeeded"),
+            number(&report, "failed"),
+            number(&report, "notStarted")
+        ),
+        (1000.0, 0.0, 0.0)
+    );
+    assert!(
+        throttled.unwrap_or(0) > 0,
+        "the limit was met: the pacing was exercised"
+    );
+    assert!(
+        tasks_per_server(&servers).await.iter().all(|&n| n == 1),
+        "one task per server"
+    );
 }

@@ -143,9 +143,17 @@ const WASM_SUITE_PORT: u16 = 18787;
 
 /// A fresh emulator (fresh state) for one wasm suite.
 fn emulator_for_wasm_suite() -> Result<Emulator> {
-    // Task phases long enough that a 100 ms poll sees each one, even on a busy machine.
-    let timings = ["--task-ready-ms", "300", "--task-running-ms", "600"];
-    Emulator::start(WASM_SUITE_PORT, &timings).or_else(|_| Emulator::start(0, &timings))
+    // Task phases long enough that a 100 ms poll sees each one, even on a busy machine; fleet servers for the
+    // disassociateKeypairs suite (f1ee7000-…-00000000NNNN).
+    let args = [
+        "--task-ready-ms",
+        "300",
+        "--task-running-ms",
+        "600",
+        "--fleet",
+        "1200",
+    ];
+    Emulator::start(WASM_SUITE_PORT, &args).or_else(|_| Emulator::start(0, &args))
 }
 
 fn wasm_in_node(tools: &Tools) -> Result {
