@@ -1,7 +1,7 @@
 // Throughput in headless Chromium (Debian's, through playwright-core): the page bench/browser-throughput.html,
-// served by the emulator, runs kps-wasm and the raw-fetch baseline in interleaved rounds against its own
-// origin, sequential and 64 in flight (Chromium opens at most 6 HTTP/1.1 connections per host, for both
-// clients alike), with a token and with AK/SK. Prints one JSON object on stdout.
+// served by the emulator, runs kps-wasm and the two fetch baselines (safe-raw-fetch.mjs, raw-fetch.mjs) in
+// interleaved rounds against its own origin, sequential and 64 in flight (Chromium opens at most 6 HTTP/1.1
+// connections per host, for every client alike), with a token and with AK/SK. Prints one JSON object on stdout.
 //
 //   node bench/browser-throughput.mjs http://127.0.0.1:PORT [--rounds 5] [--round-ms 1000] [--warmup-ms 300]
 import { launchChromium, recordPageProblems } from '../tests/js/chromium.mjs';

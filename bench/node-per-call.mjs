@@ -1,13 +1,15 @@
 // Per-call cost in Node with the network stubbed: globalThis.fetch is replaced by a function that resolves
 // at once with a canned 202 Response, so a call is option validation + request building + (AK/SK) signing
-// + the fetch/Request/Response objects + reading and parsing the answer, and no I/O. Nothing is subtracted:
-// the stub's own cost is reported alongside. Each call is timed on its own; prints one JSON object.
+// + the fetch/Request/Response objects + reading and parsing the answer, and no I/O; for kps-wasm and the safe
+// baseline also their timeout, abort wiring and capped body read. Nothing is subtracted: the stub's own cost
+// is reported alongside. Each call is timed on its own; prints one JSON object.
 //
 //   node bench/node-per-call.mjs [--calls 20000] [--warmup 2000]
 import { disassociateKeypair } from 'kps-wasm';
 import { callOptions } from './fixture.mjs';
 import { numberFlags } from './flags.mjs';
 import { rawDisassociateKeypair } from './raw-fetch.mjs';
+import { safeRawDisassociateKeypair } from './safe-raw-fetch.mjs';
 
 const flags = numberFlags(process.argv.slice(2), { calls: 20000, warmup: 2000 });
 // Never contacted: the stub answers every request.
@@ -31,11 +33,17 @@ globalThis.fetch = async () => {
 
 const tokenOptions = callOptions(ENDPOINT, 'token');
 const akskOptions = callOptions(ENDPOINT, 'aksk');
+// One caller's signal shared by every call, as a page's "cancel" button would be; it never aborts.
+const withSignal = { ...tokenOptions, signal: new AbortController().signal };
 const cases = {
   'kps-wasm, token': () => disassociateKeypair(tokenOptions),
   'kps-wasm, AK/SK': () => disassociateKeypair(akskOptions),
+  'safe raw fetch, token': () => safeRawDisassociateKeypair(tokenOptions),
+  'safe raw fetch, AK/SK': () => safeRawDisassociateKeypair(akskOptions),
   'raw fetch, token': () => rawDisassociateKeypair(tokenOptions),
   'raw fetch, AK/SK': () => rawDisassociateKeypair(akskOptions),
+  "kps-wasm, token, with a caller's signal": () => disassociateKeypair(withSignal),
+  "safe raw fetch, token, with a caller's signal": () => safeRawDisassociateKeypair(withSignal),
   'the stub alone (fetch + json)': async () => (await (await fetch(ENDPOINT, { method: 'POST' })).json()).task_id,
 };
 

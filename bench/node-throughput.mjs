@@ -1,7 +1,8 @@
-// Throughput in Node: kps-wasm's disassociateKeypair vs the hand-written fetch baseline (raw-fetch.mjs),
-// against the emulator's benchmark path, interleaved round by round, sequential and 64 in flight, with a
-// token and with AK/SK, after checking that both put the same request on the wire. Prints one JSON object on
-// stdout; progress goes to stderr.
+// Throughput in Node: kps-wasm's disassociateKeypair vs the hand-written fetch baselines (safe-raw-fetch.mjs,
+// with a timeout, abort, redirect refusal and a size cap; raw-fetch.mjs, with none), against the emulator's
+// benchmark path, interleaved round by round, sequential and 64 in flight, with a token and with AK/SK, after
+// checking that all three put the same request on the wire and that the safe baseline refuses what it should.
+// Prints one JSON object on stdout; progress goes to stderr.
 //
 //   node bench/node-throughput.mjs http://127.0.0.1:PORT [--rounds 7] [--round-ms 1000] [--warmup-ms 300]
 import { disassociateKeypair } from 'kps-wasm';
@@ -9,12 +10,14 @@ import { callOptions } from './fixture.mjs';
 import { numberFlags } from './flags.mjs';
 import { rawDisassociateKeypair } from './raw-fetch.mjs';
 import { interleavedRounds } from './rounds.mjs';
-import { checkSameWire } from './wire-check.mjs';
+import { safeRawDisassociateKeypair } from './safe-raw-fetch.mjs';
+import { checkSafeBaseline, checkSameWire } from './wire-check.mjs';
 
 const [endpoint, ...rest] = process.argv.slice(2);
 if (!endpoint?.startsWith('http://127.0.0.1:')) throw new Error('usage: node-throughput.mjs http://127.0.0.1:PORT [flags]');
 const flags = numberFlags(rest, { rounds: 7, roundMs: 1000, warmupMs: 300, maxCalls: 200000 });
 
+await checkSafeBaseline();
 const cases = [];
 for (const auth of ['token', 'aksk']) {
   await checkSameWire(auth);
@@ -24,6 +27,7 @@ for (const auth of ['token', 'aksk']) {
     const result = await interleavedRounds(
       {
         kps_wasm: () => disassociateKeypair(options),
+        safe_raw_fetch: () => safeRawDisassociateKeypair(options),
         raw_fetch: () => rawDisassociateKeypair(options),
       },
       { ...flags, concurrency },

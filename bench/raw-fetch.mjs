@@ -1,8 +1,9 @@
-// The baseline kps-wasm is compared with: DisassociateKeypair written by hand over `fetch`, as a careful
-// developer would, with the same request on the wire (method, URL, headers, body) and the response parsed.
-// AK/SK requests are signed (SDK-HMAC-SHA256, shared/DESIGN.md §3) with WebCrypto, so this file runs
-// unchanged in Node and in browsers. It checks nothing a server would not: no option validation, no
-// timeout, no abort signal, no body size limit — the extra work kps-wasm does is what the bench prices.
+// The baseline kps-wasm is compared with: DisassociateKeypair written by hand over `fetch`, with the same
+// request on the wire (method, URL, headers, body) and the response parsed. AK/SK requests are signed
+// (SDK-HMAC-SHA256, shared/DESIGN.md §3) with WebCrypto, so this file runs unchanged in Node and in browsers.
+// It checks nothing a server would not: no option validation, no timeout, no abort signal, no redirect
+// refusal, no body size limit. bench/safe-raw-fetch.mjs adds those, as a careful developer would, on the
+// request built here.
 
 const CONTENT_TYPE = 'application/json;charset=UTF-8';
 const SIGNED_HEADERS = 'content-type;host;x-project-id;x-sdk-date';
@@ -11,7 +12,18 @@ const encoder = new TextEncoder();
 const hmacKeys = new Map();
 
 /** Resolves with the task ID; rejects with an Error carrying the HTTP status on any other answer. */
-export async function rawDisassociateKeypair({ endpoint, token, credentials, projectId, serverId }) {
+export async function rawDisassociateKeypair(options) {
+  const { url, init } = await disassociateRequest(options);
+  const response = await fetch(url, init);
+  const answer = await response.json();
+  return taskIdOf(response.status, answer, 'raw fetch');
+}
+
+/**
+ * The request DisassociateKeypair sends, as `fetch(url, init)` arguments: the bytes kps-wasm puts on the wire
+ * (bench/wire-check.mjs compares them), signed when `credentials` are given.
+ */
+export async function disassociateRequest({ endpoint, token, credentials, projectId, serverId }) {
   const path = `/v3/${projectId}/keypairs/disassociate`;
   const url = endpoint + path;
   const body = JSON.stringify({ server: { id: serverId } });
@@ -24,10 +36,13 @@ export async function rawDisassociateKeypair({ endpoint, token, credentials, pro
     const host = new URL(url).host;
     headers.Authorization = await authorization(credentials, path, host, projectId, date, body);
   }
-  const response = await fetch(url, { method: 'POST', headers, body });
-  const answer = await response.json();
-  if (response.status !== 202 || typeof answer.task_id !== 'string') {
-    throw new Error(`raw fetch: HTTP ${response.status} ${JSON.stringify(answer)}`);
+  return { url, init: { method: 'POST', headers, body } };
+}
+
+/** The task ID of a 202 answer's parsed body; any other answer throws, naming `client`. */
+export function taskIdOf(status, answer, client) {
+  if (status !== 202 || typeof answer?.task_id !== 'string') {
+    throw new Error(`${client}: HTTP ${status} ${JSON.stringify(answer)}`);
   }
   return answer.task_id;
 }

@@ -26,8 +26,8 @@ export async function timedRound(call, { concurrency, roundMs, maxCalls }) {
 
 /**
  * Interleaves the clients: one unrecorded warm-up round each, then `rounds` rounds of each in turn
- * (A, B, A, B, …), so that both see the same machine load. Returns each client's rates and, per round,
- * the ratio of the first client to the second.
+ * (A, B, C, A, B, C, …), so that all see the same machine load. Returns each client's rates and, under
+ * `ratio`, the per-round ratios of the first client to each of the others.
  */
 export async function interleavedRounds(clients, { rounds, concurrency, roundMs, maxCalls, warmupMs }) {
   const names = Object.keys(clients);
@@ -40,11 +40,11 @@ export async function interleavedRounds(clients, { rounds, concurrency, roundMs,
       rates[name].push(await timedRound(clients[name], { concurrency, roundMs, maxCalls }));
     }
   }
-  const [first, second] = names;
-  const ratios = rates[first].map((rate, round) => rate / rates[second][round]);
+  const [first, ...others] = names;
+  const ratioTo = (other) => summary(rates[first].map((rate, round) => rate / rates[other][round]));
   return {
     ...Object.fromEntries(names.map((name) => [name, summary(rates[name])])),
-    ratio: summary(ratios),
+    ratio: Object.fromEntries(others.map((other) => [other, ratioTo(other)])),
   };
 }
 
