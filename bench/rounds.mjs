@@ -27,25 +27,35 @@ export async function timedRound(call, { concurrency, roundMs, maxCalls }) {
 /**
  * Interleaves the clients: one unrecorded warm-up round each, then `rounds` rounds of each in turn
  * (A, B, C, A, B, C, …), so that all see the same machine load. Returns each client's rates and, under
- * `ratio`, the per-round ratios of the first client to each of the others.
+ * `ratio`, the per-round ratios of the first client to each of the others. With `cpuClock` (a function
+ * returning CPU time in µs), also each client's CPU time per completed call, under `cpu_us_per_call`.
  */
-export async function interleavedRounds(clients, { rounds, concurrency, roundMs, maxCalls, warmupMs }) {
+export async function interleavedRounds(clients, { rounds, concurrency, roundMs, maxCalls, warmupMs }, cpuClock) {
   const names = Object.keys(clients);
   for (const name of names) {
     await timedRound(clients[name], { concurrency, roundMs: warmupMs, maxCalls });
   }
   const rates = Object.fromEntries(names.map((name) => [name, []]));
+  const cpu = Object.fromEntries(names.map((name) => [name, []]));
   for (let round = 0; round < rounds; round += 1) {
     for (const name of names) {
-      rates[name].push(await timedRound(clients[name], { concurrency, roundMs, maxCalls }));
+      let calls = 0;
+      const call = cpuClock === undefined ? clients[name] : () => ((calls += 1), clients[name]());
+      const before = cpuClock?.();
+      rates[name].push(await timedRound(call, { concurrency, roundMs, maxCalls }));
+      if (cpuClock !== undefined) cpu[name].push((cpuClock() - before) / calls);
     }
   }
   const [first, ...others] = names;
   const ratioTo = (other) => summary(rates[first].map((rate, round) => rate / rates[other][round]));
-  return {
+  const result = {
     ...Object.fromEntries(names.map((name) => [name, summary(rates[name])])),
     ratio: Object.fromEntries(others.map((other) => [other, ratioTo(other)])),
   };
+  if (cpuClock !== undefined) {
+    result.cpu_us_per_call = Object.fromEntries(names.map((name) => [name, summary(cpu[name])]));
+  }
+  return result;
 }
 
 /** Median, min, max and every value, rounded for reading. */

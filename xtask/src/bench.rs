@@ -601,6 +601,27 @@ impl Report {
         }
         writeln!(
             w,
+            "\n**Node client CPU per call in those rounds** (µs of CPU time on the {}, median of the rounds; once the event loop is saturated the rate is its inverse, so the last column is the throughput ratio that CPU alone predicts)\n",
+            self.node_throughput.text(&["cpu_clock"])?,
+        )?;
+        writeln!(
+            w,
+            "| auth | in flight | kps-wasm | safe raw fetch | raw fetch | kps-wasm − safe raw fetch | safe raw fetch / kps-wasm |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+        )?;
+        for case in cases(&self.node_throughput)? {
+            let cpu = |client: &str| case.json.number(&["cpu_us_per_call", client, "median"]);
+            let (ours, safe, raw) = (cpu("kps_wasm")?, cpu("safe_raw_fetch")?, cpu("raw_fetch")?);
+            writeln!(
+                w,
+                "| {} | {} | {ours:.0} | {safe:.0} | {raw:.0} | {:.0} | {:.2} |",
+                auth_label(case.auth),
+                case.concurrency,
+                ours - safe,
+                safe / ours,
+            )?;
+        }
+        writeln!(
+            w,
             "\n**Official Python SDK** (AK/SK, sequential, req/s; interleaved with kps-wasm and both fetch clients in Node, median of {} rounds of {} ms each, min–max)\n",
             self.python_sdk.number(&["rounds"])?,
             self.python_sdk.number(&["roundMs"])?,
@@ -767,17 +788,20 @@ mod tests {
                 .iter()
                 .map(|(auth, concurrency)| {
                     format!(
-                        r#"{{"auth":"{auth}","concurrency":{concurrency},"kps_wasm":{},"safe_raw_fetch":{},"raw_fetch":{},"ratio":{{"safe_raw_fetch":{},"raw_fetch":{}}}}}"#,
+                        r#"{{"auth":"{auth}","concurrency":{concurrency},"kps_wasm":{},"safe_raw_fetch":{},"raw_fetch":{},"ratio":{{"safe_raw_fetch":{},"raw_fetch":{}}},"cpu_us_per_call":{{"kps_wasm":{},"safe_raw_fetch":{},"raw_fetch":{}}}}}"#,
                         summary(900.0),
                         summary(1000.0),
                         summary(1100.0),
                         summary(0.9),
-                        summary(0.82)
+                        summary(0.82),
+                        summary(450.0),
+                        summary(400.0),
+                        summary(370.0)
                     )
                 })
                 .collect();
             format!(
-                r#"{{"runtime":"{runtime}","rounds":3,"roundMs":300,"cases":[{}]}}"#,
+                r#"{{"runtime":"{runtime}","rounds":3,"roundMs":300,"cpu_clock":"main thread","cases":[{}]}}"#,
                 cases.join(",")
             )
         };
