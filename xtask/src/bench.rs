@@ -3,7 +3,8 @@
 //! careful developer writes them; bench/raw-fetch.mjs, with none) and the official Python SDK: package size,
 //! Node start-up, per-call cost with the network stubbed, and throughput in Node and headless Chromium
 //! against the release-built emulator's benchmark path. Prints Markdown tables and writes every figure, each
-//! round included, to `target/bench/results.json` (the tables also to `target/bench/results.md`).
+//! round included, to `target/bench/results.json` (the tables also to `target/bench/results.md`); a full run
+//! also writes the tables into README.md, between its markers (see `readme`).
 //!
 //! The measuring is done by the scripts in `bench/`, each printing one JSON object; this file builds what
 //! they need, starts the emulator on 127.0.0.1, runs them with bounded rounds and a time limit each, and
@@ -11,6 +12,7 @@
 //! as met or missed, computed from the run, never asserted.
 
 mod json;
+mod readme;
 
 use crate::emulator::{Emulator, Profile};
 use crate::process::{self, output};
@@ -95,6 +97,10 @@ pub fn run(quick: bool) -> Result {
     let tools = setup::run()?;
     build::run(&tools)?;
     let root = repo_root();
+    if !quick {
+        // Fail now rather than after minutes of measuring: a full run ends by writing the tables there.
+        readme::block(&fs::read_to_string(root.join("README.md"))?)?;
+    }
     let python = ensure_python_sdk(&root)?;
 
     println!("== bench ({} run)", plan.name);
@@ -195,6 +201,13 @@ pub fn run(quick: bool) -> Result {
     fs::write(out.join("results.json"), format!("{}\n", report.json()?))?;
     fs::write(out.join("results.md"), &tables)?;
     println!("written: {OUT_DIR}/results.json and {OUT_DIR}/results.md");
+    if !quick {
+        let path = root.join("README.md");
+        fs::write(&path, readme::splice(&fs::read_to_string(&path)?, &tables)?)?;
+        println!(
+            "written: README.md's Performance tables (between its bench:start and bench:end lines)"
+        );
+    }
     Ok(())
 }
 
@@ -771,7 +784,9 @@ fn ratio(summary: &Json) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::json::Json;
-    use super::{is_browser_download, utc_now, FileSize, Machine, Report};
+    use super::{is_browser_download, readme, utc_now, FileSize, Machine, Report};
+    use crate::repo_root;
+    use std::fs;
 
     /// A report of made-up figures, in the shape the bench scripts print.
     fn made_up_report() -> Report {
@@ -840,6 +855,18 @@ mod tests {
             )),
             browser_throughput: json(throughput("chromium 1")),
         }
+    }
+
+    #[test]
+    fn readme_performance_block_has_the_layout_cargo_xtask_bench_writes() {
+        let text = fs::read_to_string(repo_root().join("README.md")).unwrap();
+        let in_readme = readme::layout(readme::block(&text).unwrap());
+        let generated = readme::layout(&made_up_report().tables().unwrap());
+        assert_eq!(
+            in_readme, generated,
+            "README.md's block between the bench markers is not what `cargo xtask bench` writes: \
+             run `cargo xtask bench` (a full run) to regenerate it rather than editing it by hand"
+        );
     }
 
     #[test]
