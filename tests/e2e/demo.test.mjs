@@ -359,6 +359,7 @@ describe('the demo page while a task poll is in flight', () => {
     assert.match(await page.textContent('#task-summary'), /Stopped watching/);
     assert.equal(await page.isHidden('#error-panel'), true);
     assert.equal(await page.isHidden('#stop-waiting'), true);
-    assert.equal(await page.isEnabled('#disassociate'), true);
+    // Ready once the task lists shown after stopping are read again (two GETs: not instant on a busy machine).
+    await page.waitForSelector('#disassociate:enabled', { timeout: 5000 });
   });
 });
