@@ -1,18 +1,52 @@
 // Hand-written declarations for kps-wasm. Kept in step with api.js (tests/js/exports.test.mjs) and checked
-// with `tsc --strict` against tests/types/usage.ts.
+// with `tsc --strict` against tests/types/ and README.md's examples. `cargo xtask build` copies them into
+// index.d.cts for `require()`: edit this file only.
 
-/** Options every call accepts: how to authenticate, where to send the request, and when to give up. */
-export interface ClientOptions {
-  /** An IAM token, sent as `X-Auth-Token`. Exactly one of `token` and `credentials`. */
-  token?: string;
-  /** An access key pair (temporary ones with `securityToken`): requests are signed with SDK-HMAC-SHA256. */
-  credentials?: AccessKeyCredentials;
-  /** A region such as `'cn-north-4'`: the endpoint is `https://kms.{region}.myhuaweicloud.com`. Exactly one of `region` and `endpoint`. */
-  region?: string;
+/**
+ * Options every call accepts: how to authenticate (exactly one of `token` and `credentials`), where to send
+ * the request (exactly one of `region` and `endpoint`), and when to give up. Validation refuses the same
+ * combinations these types refuse; an option set to `undefined` counts as left out.
+ */
+export type ClientOptions = (TokenAuthentication | CredentialsAuthentication) &
+  (RegionTarget | EndpointTarget) &
+  CallOptions;
+
+/** Authentication with an IAM token. */
+export interface TokenAuthentication {
+  /** An IAM token (the `X-Subject-Token` IAM returns), sent as `X-Auth-Token`. */
+  token: string;
+  credentials?: undefined;
+  /** Only requests signed with `credentials` have a signed host. */
+  signingHost?: undefined;
+}
+
+/** Authentication with an access key pair: each request is signed (SDK-HMAC-SHA256). */
+export interface CredentialsAuthentication {
+  /** An access key pair; temporary ones come with their `securityToken`. */
+  credentials: AccessKeyCredentials;
+  token?: undefined;
+}
+
+/** Requests go to a region's KPS endpoint. */
+export interface RegionTarget {
+  /** A region such as `'cn-north-4'`: the endpoint is `https://kms.{region}.myhuaweicloud.com`. */
+  region: string;
+  endpoint?: undefined;
+  /** The region's host is the signed host. */
+  signingHost?: undefined;
+}
+
+/** Requests go to a base URL: a KPS endpoint, or a proxy in front of one. */
+export interface EndpointTarget {
   /** A base URL (`https://…`, `http://` only for loopback unless `allowInsecureHttp`); in browsers also a relative path such as `'/kps'` (a same-origin proxy). */
-  endpoint?: string;
+  endpoint: string;
+  region?: undefined;
   /** With `credentials` behind a proxy (required with a relative `endpoint`): the upstream host to sign for, e.g. `'kms.cn-north-4.myhuaweicloud.com'`; the path below `endpoint` is signed. */
   signingHost?: string;
+}
+
+/** When a call gives up, and how far it may go. */
+export interface CallOptions {
   /** Limit for the whole call, its retries included, in milliseconds (1–600000). Default 30000. */
   timeoutMs?: number;
   /** Requests per call, 1–10 (1 turns retries off). Default 3. Only answers that prove the service did not act are retried for an unbind (README: Retries). */
@@ -24,14 +58,14 @@ export interface ClientOptions {
 }
 
 /** Options of {@link disassociateKeypair}. */
-export interface DisassociateKeypairOptions extends ClientOptions {
+export type DisassociateKeypairOptions = ClientOptions & {
   /** The project ID: 32 lowercase hex characters, as IAM returns it. */
   projectId: string;
   /** The ECS server ID (a UUID). */
   serverId: string;
   /** Needed when the server is running: its current private key (PEM) or its password. A stopped server needs none. */
   auth?: { type: 'keypair' | 'password'; key: string };
-}
+};
 
 /**
  * Unbinds the SSH key pair from an ECS server and restores password login (KPS DisassociateKeypair).
@@ -54,11 +88,11 @@ export interface KeypairTask {
 }
 
 /** Options that identify one task. */
-export interface TaskOptions extends ClientOptions {
+export type TaskOptions = ClientOptions & {
   projectId: string;
   /** The task ID that {@link disassociateKeypair} returned (a UUID). */
   taskId: string;
-}
+};
 
 /** How a wait polls. */
 export interface WaitOptions {
@@ -91,7 +125,7 @@ export function disassociateKeypairAndWait(options: DisassociateKeypairOptions &
 export type FleetServer = string | { serverId: string; auth?: { type: 'keypair' | 'password'; key: string } };
 
 /** Options of {@link disassociateKeypairs}. `timeoutMs` and `maxAttempts` apply to each request. */
-export interface DisassociateKeypairsOptions extends ClientOptions {
+export type DisassociateKeypairsOptions = ClientOptions & {
   projectId: string;
   /** 1 to 1000 servers, none twice. */
   servers: FleetServer[];
@@ -105,7 +139,7 @@ export interface DisassociateKeypairsOptions extends ClientOptions {
   waitTimeoutMs?: number;
   /** Every change of every server, with the running totals. If it throws, it is not called again and the report's `progressError` holds what it threw. */
   onProgress?: (event: FleetProgress) => void;
-}
+};
 
 /** What happened to one server. */
 export interface FleetResult {
@@ -118,7 +152,7 @@ export interface FleetResult {
   /** Unbind requests sent for this server. */
   attempts: number;
   /** Why it failed or stopped, as `KpsError.toJSON()` gives it. */
-  error?: ReturnType<KpsError['toJSON']>;
+  error?: KpsErrorJSON;
 }
 
 /** A change of one server during {@link disassociateKeypairs}. */
@@ -181,13 +215,13 @@ export interface TaskList {
 }
 
 /** Options of the task lists. */
-export interface TaskListOptions extends ClientOptions {
+export type TaskListOptions = ClientOptions & {
   projectId: string;
   /** Page size (the service's default when left out). */
   limit?: number;
   /** Tasks to skip (default 0). */
   offset?: number;
-}
+};
 
 /** The tasks in progress (`GET /v3/{projectId}/running-tasks`). */
 export function listRunningTasks(options: TaskListOptions): Promise<TaskList>;
@@ -262,7 +296,7 @@ export type ValidatedOperation =
  * const problem = validateOptions('disassociateKeypair', formValues);
  * if (problem) showError(problem.field, problem.message);
  */
-export function validateOptions(operation: ValidatedOperation, options: unknown): KpsError | undefined;
+export function validateOptions(operation: ValidatedOperation, options: unknown): KpsValidationError | undefined;
 
 /** The version of kps-wasm, from the Rust crate it is built from (e.g. "0.2.0"). */
 export function version(): string;
@@ -276,29 +310,53 @@ export function init(
   moduleOrUrl?: string | URL | Response | Promise<Response> | BufferSource | WebAssembly.Module,
 ): Promise<void>;
 
-/** What went wrong, as `KpsError.name`. */
-export type KpsErrorName =
-  | 'KpsValidationError'
-  | 'KpsApiError'
-  | 'KpsResponseError'
-  | 'KpsNetworkError'
-  | 'KpsTimeoutError'
-  | 'KpsAbortError'
-  | 'KpsTaskFailedError'
-  | 'KpsLoadError';
+/**
+ * Every failure of kps-wasm is a KpsError: one of the kinds below, told apart by `name`. Once code has
+ * checked the name, the kind's own fields are there (`e.task` of a `KpsTaskFailedError`, `e.field` of a
+ * `KpsValidationError`); before, every field any kind has reads as possibly `undefined`.
+ * `e instanceof KpsError` and `isKpsError(e)` hold across copies of the package. No message, stack or JSON
+ * form ever contains a token, secret key, private key or password.
+ *
+ * @example
+ * try {
+ *   await disassociateKeypairAndWait({ ...client, projectId, serverId });
+ * } catch (e) {
+ *   if (!isKpsError(e)) throw e;
+ *   if (e.name === 'KpsTaskFailedError') console.error(e.task.status, e.taskErrorCode);
+ *   else console.error(e.name, e.code, e.requestId ?? '', e.message);
+ * }
+ */
+export type KpsError =
+  | KpsValidationError
+  | KpsApiError
+  | KpsResponseError
+  | KpsNetworkError
+  | KpsTimeoutError
+  | KpsAbortError
+  | KpsTaskFailedError
+  | KpsLoadError;
+
+/** The class of every KpsError, for `instanceof` (which holds for errors from any copy of the package). Not constructed by users. */
+export declare const KpsError: KpsErrorClass;
 
 /**
- * Every failure of kps-wasm is a KpsError. `instanceof KpsError` and `isKpsError()` hold across copies of
- * the package. No message, stack or JSON form ever contains a token, secret key, private key or password.
+ * The type of the {@link KpsError} class: `instanceof` narrows to the {@link KpsError} union. (`Function`
+ * because TypeScript before 5.3 accepts nothing else on the right of `instanceof`.)
  */
-export class KpsError extends Error {
-  private constructor();
+export interface KpsErrorClass extends Function {
+  readonly prototype: KpsError;
+  [Symbol.hasInstance](value: unknown): value is KpsError;
+}
+
+/** What went wrong, as `KpsError.name`. */
+export type KpsErrorName = KpsError['name'];
+
+/** What every kind of {@link KpsError} carries. */
+export interface KpsErrorFields extends Error {
   readonly name: KpsErrorName;
   /**
    * API errors: `error_code` from the response body (`'KPS.0002'`, `'APIGW.0301'`), else `'HTTP_<status>'`.
-   * Local errors: `'INVALID_ARGUMENT'`, `'INVALID_RESPONSE'`, `'NETWORK_ERROR'`, `'TIMEOUT'`, `'ABORTED'`,
-   * `'TASK_FAILED'`, and `'WASM_LOAD_FAILED'` (a `KpsLoadError`: the WebAssembly module could not be loaded;
-   * the message says from where and what to do).
+   * Local errors: one code per kind (`'INVALID_ARGUMENT'`, `'TIMEOUT'`…).
    */
   readonly code: string;
   /**
@@ -308,31 +366,114 @@ export class KpsError extends Error {
   readonly status: number;
   /** Requests the call made, retries included (see `maxAttempts`); 1 when it made one, or none. */
   readonly attempts: number;
-  /** `X-Request-Id` of the response, for Huawei Cloud support. */
-  readonly requestId?: string;
-  /** For validation errors: the option at fault, as a path (`'auth.type'`). */
-  readonly field?: string;
-  /** `KpsTaskFailedError`: the task that failed. */
-  readonly task?: KeypairTask;
-  /** `KpsTaskFailedError`: `task_error_code` from the failed-tasks list, when it has the task. */
-  readonly taskErrorCode?: string;
-  /** `KpsTaskFailedError`: `task_error_msg` from the failed-tasks list, when it has the task. */
-  readonly taskErrorMessage?: string;
   /** What the runtime reported, when the failure came from it (a `KpsLoadError`'s fetch or compile error). */
   readonly cause?: unknown;
-  toJSON(): {
-    name: KpsErrorName;
-    code: string;
-    status: number;
-    attempts: number;
-    requestId?: string;
-    field?: string;
-    task?: KeypairTask;
-    taskErrorCode?: string;
-    taskErrorMessage?: string;
-    message: string;
-  };
+  /** The error as plain data, for logs: every field above and `message`. */
+  toJSON(): KpsErrorJSON;
+}
+
+/** What `toJSON()` returns, for every kind of {@link KpsError}. */
+export interface KpsErrorJSON {
+  name: KpsErrorName;
+  code: string;
+  status: number;
+  attempts: number;
+  requestId?: string;
+  field?: string;
+  task?: KeypairTask;
+  taskErrorCode?: string;
+  taskErrorMessage?: string;
+  message: string;
+}
+
+/**
+ * The fields only some kinds carry, declared `undefined` on the kinds that never have them: code that reads
+ * one off any KpsError compiles, and narrowing by `name` says which are there.
+ */
+type KpsErrorLacks<Field extends 'requestId' | 'field' | 'task' | 'taskErrorCode' | 'taskErrorMessage'> = {
+  readonly [F in Field]?: undefined;
+};
+
+/** An option is missing, of the wrong type or invalid; nothing was sent. */
+export interface KpsValidationError
+  extends KpsErrorFields,
+    KpsErrorLacks<'requestId' | 'task' | 'taskErrorCode' | 'taskErrorMessage'> {
+  readonly name: 'KpsValidationError';
+  readonly code: 'INVALID_ARGUMENT';
+  /** The option at fault, as a path: `'auth.type'`, `'credentials.secretAccessKey'`, `'headers.Host'`. */
+  readonly field: string;
+}
+
+/** The service answered with an error status, or with a 202 whose `status` is `FAILED`. */
+export interface KpsApiError extends KpsErrorFields, KpsErrorLacks<'field' | 'task' | 'taskErrorCode' | 'taskErrorMessage'> {
+  readonly name: 'KpsApiError';
+  /** `error_code` from the response body (`'KPS.0002'`, `'APIGW.0301'`), else `'HTTP_<status>'`. */
+  readonly code: string;
+  /** `X-Request-Id` of the response, for Huawei Cloud support. */
+  readonly requestId?: string;
+}
+
+/** The service answered 2xx with a body that is not the documented shape, or with a redirect (never followed). */
+export interface KpsResponseError
+  extends KpsErrorFields,
+    KpsErrorLacks<'field' | 'task' | 'taskErrorCode' | 'taskErrorMessage'> {
+  readonly name: 'KpsResponseError';
+  readonly code: 'INVALID_RESPONSE';
+  /** `X-Request-Id` of the response, for Huawei Cloud support. */
+  readonly requestId?: string;
+}
+
+/** No response (DNS, a refused or reset connection, CORS), or a response whose body was cut short (then with its `status`). */
+export interface KpsNetworkError
+  extends KpsErrorFields,
+    KpsErrorLacks<'field' | 'task' | 'taskErrorCode' | 'taskErrorMessage'> {
+  readonly name: 'KpsNetworkError';
+  readonly code: 'NETWORK_ERROR';
+  /** `X-Request-Id` of a response whose body was cut short. */
+  readonly requestId?: string;
+}
+
+/** `timeoutMs` (a call, or one poll) or `waitTimeoutMs` (a wait) elapsed. */
+export interface KpsTimeoutError
+  extends KpsErrorFields,
+    KpsErrorLacks<'requestId' | 'field' | 'task' | 'taskErrorCode' | 'taskErrorMessage'> {
+  readonly name: 'KpsTimeoutError';
+  readonly code: 'TIMEOUT';
+}
+
+/** The caller's `signal` aborted. */
+export interface KpsAbortError
+  extends KpsErrorFields,
+    KpsErrorLacks<'requestId' | 'field' | 'task' | 'taskErrorCode' | 'taskErrorMessage'> {
+  readonly name: 'KpsAbortError';
+  readonly code: 'ABORTED';
+}
+
+/** A task ended in a `FAILED_*` status. */
+export interface KpsTaskFailedError extends KpsErrorFields, KpsErrorLacks<'requestId' | 'field'> {
+  readonly name: 'KpsTaskFailedError';
+  readonly code: 'TASK_FAILED';
+  /** The task that failed, as last read. */
+  readonly task: KeypairTask;
+  /** `task_error_code` from the failed-tasks list, when it has the task. */
+  readonly taskErrorCode?: string;
+  /** `task_error_msg` from the failed-tasks list, when it has the task. */
+  readonly taskErrorMessage?: string;
+}
+
+/**
+ * The WebAssembly module could not be loaded: every call rejects with this until {@link init} loads it. The
+ * message says from where and what to do; `status` is the HTTP status of the `.wasm` fetch, if any.
+ */
+export interface KpsLoadError
+  extends KpsErrorFields,
+    KpsErrorLacks<'requestId' | 'field' | 'task' | 'taskErrorCode' | 'taskErrorMessage'> {
+  readonly name: 'KpsLoadError';
+  readonly code: 'WASM_LOAD_FAILED';
 }
 
 /** True when `value` is a KpsError, from this copy of the package or another one. */
 export function isKpsError(value: unknown): value is KpsError;
+
+// Only what is marked `export` above is the package's (a declaration file exports everything otherwise).
+export {};
