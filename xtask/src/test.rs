@@ -44,7 +44,7 @@ const SUITES: &[Suite] = &[
         run: package_in_chromium,
     },
     Suite {
-        name: "TypeScript declarations (tsc --strict)",
+        name: "TypeScript declarations (tsc --strict: ESM, bundler, CommonJS)",
         run: typescript,
     },
     Suite {
@@ -207,12 +207,22 @@ fn package_in_chromium(_: &Tools) -> Result {
     )
 }
 
+/// The declarations as each kind of project resolves them (node_modules/kps-wasm is a link to pkg/): an ES
+/// module project (`nodenext`), a bundler one, and a CommonJS one (`node16`, which refuses to require ESM
+/// declarations, and `nodenext`).
 fn typescript(_: &Tools) -> Result {
-    process::run(
-        Command::new(repo_root().join("node_modules/.bin/tsc"))
-            .args(["--project", "tests/types/tsconfig.json"])
-            .current_dir(repo_root()),
-    )
+    let tsc = |project: &str, overrides: &[&str]| {
+        let mut cmd = Command::new(repo_root().join("node_modules/.bin/tsc"));
+        cmd.args(["--project", project])
+            .args(overrides)
+            .current_dir(repo_root());
+        cmd
+    };
+    process::run(&mut tsc("tests/types/tsconfig.json", &[]))?;
+    process::run(&mut tsc("tests/types/tsconfig.bundler.json", &[]))?;
+    process::run(&mut tsc("tests/types/cjs/tsconfig.json", &[]))?;
+    let nodenext = ["--module", "nodenext", "--moduleResolution", "nodenext"];
+    process::run(&mut tsc("tests/types/cjs/tsconfig.json", &nodenext))
 }
 
 fn demo_page(_: &Tools) -> Result {
