@@ -44,7 +44,7 @@ const SUITES: &[Suite] = &[
         run: package_in_chromium,
     },
     Suite {
-        name: "TypeScript declarations (tsc --strict: ESM, bundler, CommonJS)",
+        name: "TypeScript declarations (tsc --strict: ESM, bundler, CommonJS; README examples)",
         run: typescript,
     },
     Suite {
@@ -209,7 +209,8 @@ fn package_in_chromium(_: &Tools) -> Result {
 
 /// The declarations as each kind of project resolves them (node_modules/kps-wasm is a link to pkg/): an ES
 /// module project (`nodenext`), a bundler one, and a CommonJS one (`node16`, which refuses to require ESM
-/// declarations, and `nodenext`).
+/// declarations, and `nodenext`); then README.md's examples, extracted and compiled by
+/// tests/types/readme-blocks.mjs.
 fn typescript(_: &Tools) -> Result {
     let tsc = |project: &str, overrides: &[&str]| {
         let mut cmd = Command::new(repo_root().join("node_modules/.bin/tsc"));
@@ -222,7 +223,13 @@ fn typescript(_: &Tools) -> Result {
     process::run(&mut tsc("tests/types/tsconfig.bundler.json", &[]))?;
     process::run(&mut tsc("tests/types/cjs/tsconfig.json", &[]))?;
     let nodenext = ["--module", "nodenext", "--moduleResolution", "nodenext"];
-    process::run(&mut tsc("tests/types/cjs/tsconfig.json", &nodenext))
+    process::run(&mut tsc("tests/types/cjs/tsconfig.json", &nodenext))?;
+    process::run(&mut node_test(&["tests/types/readme-blocks.test.mjs"]))?;
+    process::run(
+        Command::new("node")
+            .arg("tests/types/readme-blocks.mjs")
+            .current_dir(repo_root()),
+    )
 }
 
 fn demo_page(_: &Tools) -> Result {
