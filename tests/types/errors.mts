@@ -42,12 +42,13 @@ if (isKpsError(caught)) {
   const name: KpsErrorName = caught.name;
   const code: string = caught.code;
   const status: number = caught.status;
+  const attempts: number = caught.attempts;
   const message: string = caught.message;
   const id: string | undefined = caught.requestId;
   const field: string | undefined = caught.field;
   const task: KeypairTask | undefined = caught.task;
-  const json: { name: KpsErrorName; code: string; message: string } = caught.toJSON();
-  report(name, code, status, message, id, field, task, json, caught.cause);
+  const json: { name: KpsErrorName; code: string; attempts: number; message: string } = caught.toJSON();
+  report(name, code, status, attempts, message, id, field, task, json, caught.cause);
   // @ts-expect-error only a KpsTaskFailedError carries its task: check the name first
   report(caught.task.status);
   // @ts-expect-error only a KpsValidationError is sure to name a field

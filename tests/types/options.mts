@@ -20,7 +20,7 @@ const serverId = 'd76baba7-ef09-40a2-87ff-3eafec0696e7';
 // A client object, spread into each call.
 const client = { region: 'cn-north-4', token: iamToken };
 const taskId = await disassociateKeypair({ ...client, projectId, serverId });
-await waitForKeypairTask({ ...client, projectId, taskId, intervalMs: 1000 });
+await waitForKeypairTask({ ...client, projectId, taskId, intervalMs: 1000, maxAttempts: 1 });
 await deleteFailedTask({ ...client, projectId });
 
 // Credentials behind a proxy, with the host to sign for.
