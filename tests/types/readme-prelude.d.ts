@@ -3,6 +3,8 @@
 declare const iamToken: string;
 declare const projectId: string;
 declare const serverId: string;
+/** A server that is running, so its unbind needs its private key. */
+declare const runningServerId: string;
 declare const privateKeyPem: string;
 declare const accessKeyId: string;
 declare const secretAccessKey: string;
