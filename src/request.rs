@@ -2,7 +2,7 @@
 //! Pure: the clock and the JSON body are inputs, so the bytes on the wire are tested natively.
 
 use crate::endpoint::Endpoint;
-use crate::error::{ErrorKind, Failure};
+use crate::error::Failure;
 use crate::options::{ClientOptions, Credentials};
 use crate::signing::{format_sdk_date, sign, SignableRequest};
 
@@ -87,9 +87,10 @@ pub fn prepare(
             security_token,
         } => {
             let Some(date) = format_sdk_date(now_millis) else {
-                return Err(Failure::local(
-                    ErrorKind::Validation,
-                    "the system clock gives no valid date to sign with",
+                // Every validation failure names an option: here the credentials that need a date to sign.
+                return Err(Failure::invalid(
+                    "credentials",
+                    "the system clock gives no valid date to sign with (AK/SK signing needs the current time)",
                 ));
             };
             headers.push(("X-Sdk-Date", date.clone()));

@@ -25,7 +25,7 @@
 use zeroize::Zeroize;
 
 use crate::endpoint::{check_path, parse_authority};
-use crate::error::{ErrorKind, Failure};
+use crate::error::Failure;
 use crate::input::Input;
 use crate::messages::{decimal, quote};
 use crate::options::credentials::{access_key, AccessKey};
@@ -210,8 +210,8 @@ pub fn sign_request(
     now_millis: f64,
 ) -> Result<Vec<(String, String)>, Failure> {
     let Some(sdk_date) = format_sdk_date(request.date_millis.unwrap_or(now_millis)) else {
-        return Err(Failure::local(
-            ErrorKind::Validation,
+        return Err(Failure::invalid(
+            "date",
             "the system clock gives no valid date to sign with; pass date",
         ));
     };
@@ -653,6 +653,7 @@ fn date(value: Input) -> Result<Option<f64>, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
     use crate::options::{validate_task_list, Environment};
     use crate::signing::parse_sdk_date;
     use serde_json::Value;
