@@ -100,12 +100,11 @@ pub fn resolve_region(region: &str) -> Result<Endpoint, Failure> {
     })
 }
 
-/// Checks the `region` option (field `region`).
+/// Checks the `region` option (field `region`): one of [`REGIONS`].
 ///
-/// Accepted: a region of [`REGIONS`], or any well-formed region id (see [`is_region_id`]) so that regions opened
-/// after this release work — unless it looks like a typo of a known region: a well-formed id whose name part
-/// (`cn-noth` in `cn-noth-4`) is not a known region's and is one edit away from a known region (`cn-north-4`).
-/// A new number for a known name (`cn-north-13`) is accepted.
+/// A region that is not listed is refused, with the listed one it is nearest to ("did you mean") and the way to
+/// reach it anyway: `endpoint`, with the URL that the region would have given. (Accepting any well-formed id
+/// sent `cn-north-99` to a host that does not exist, where it failed as a network error.)
 pub fn check_region(region: &str) -> Result<(), Failure> {
     const F: &str = "region";
     const EXAMPLE: &str = "a region id such as 'cn-north-4'";
@@ -144,24 +143,27 @@ pub fn check_region(region: &str) -> Result<(), Failure> {
         }
     }
     if is_region_id(region) {
-        let name = name_part(region);
-        if REGIONS.iter().any(|known| name_part(known) == name) {
-            return Ok(());
+        let mut message = [
+            "region ",
+            &quote(region),
+            " is not one of the KPS regions that kps-wasm knows (those of the official SDKs)",
+        ]
+        .concat();
+        if let Some(known) = nearest(region, REGIONS.iter().copied(), 2, str::to_owned) {
+            message.push_str("; did you mean ");
+            message.push_str(&quote(known));
+            message.push('?');
         }
-        return match nearest(region, REGIONS.iter().copied(), 1, str::to_owned) {
-            Some(known) => Err(Failure::invalid(
-                F,
-                [
-                    "region ",
-                    &quote(region),
-                    " is not a known region; did you mean ",
-                    &quote(known),
-                    "?",
-                ]
-                .concat(),
-            )),
-            None => Ok(()),
+        // Messages echo at most 40 characters of a value (`quote`); real region ids are far shorter.
+        let shown = if region.len() <= 40 {
+            region
+        } else {
+            "<region>"
         };
+        message.push_str(" To reach a region that is not listed yet, pass endpoint: '");
+        message.push_str(&region_endpoint(shown));
+        message.push_str("' instead of region");
+        return Err(Failure::invalid(F, message));
     }
     let mut message = [
         "region must be ",
@@ -209,11 +211,6 @@ pub fn is_region_id(s: &str) -> bool {
         last = part;
     }
     groups >= 2 && last.bytes().all(|b| b.is_ascii_digit())
-}
-
-// `cn-north` of `cn-north-4`.
-fn name_part(region: &str) -> &str {
-    region.rfind('-').map_or(region, |i| &region[..i])
 }
 
 // For suggestions only: `CN_North 4` → `cn-north-4`.
@@ -832,27 +829,48 @@ mod tests {
     }
 
     #[test]
-    fn a_well_formed_region_that_is_not_known_yet_is_accepted() {
-        for region in [
-            "eu-west-101",
-            "cn-north-13",
-            "ap-southeast-6",
-            "xx-yyyy-1",
-            "ab-c1d2-e3-7",
-        ] {
-            assert_eq!(check_region(region), Ok(()), "{region}");
-        }
+    fn a_well_formed_region_that_is_not_listed_is_refused_with_the_nearest_one_and_the_endpoint_to_use(
+    ) {
         assert_eq!(
-            resolve_region("eu-west-101").unwrap().base,
-            "https://kms.eu-west-101.myhuaweicloud.com"
+            region_message("cn-north-99"),
+            "region 'cn-north-99' is not one of the KPS regions that kps-wasm knows (those of the official \
+             SDKs); did you mean 'cn-north-9'? To reach a region that is not listed yet, pass endpoint: \
+             'https://kms.cn-north-99.myhuaweicloud.com' instead of region"
         );
+        for (region, meant) in [
+            ("cn-north-13", Some("cn-north-1")),
+            ("ap-southeast-6", Some("ap-southeast-1")),
+            ("eu-west-101", None),
+            ("xx-yyyy-1", None),
+        ] {
+            let message = region_message(region);
+            let suggestion = meant.map(|meant| ["did you mean '", meant, "'?"].concat());
+            assert_eq!(
+                suggestion
+                    .as_ref()
+                    .is_some_and(|s| message.contains(s.as_str())),
+                meant.is_some(),
+                "{message}"
+            );
+            assert!(
+                !message.contains("did you mean") || meant.is_some(),
+                "{message}"
+            );
+            assert!(
+                message
+                    .contains(&["endpoint: 'https://kms.", region, ".myhuaweicloud.com'"].concat()),
+                "{message}"
+            );
+        }
     }
 
     #[test]
     fn a_region_id_of_63_characters_is_accepted_and_one_of_64_is_rejected() {
         let long = |len: usize| ["ab-", &"c".repeat(len - 5), "-1"].concat();
         assert_eq!(long(63).len(), 63);
-        assert_eq!(check_region(&long(63)), Ok(()));
+        assert!(is_region_id(&long(63)));
+        assert!(region_message(&long(63)).contains("is not one of the KPS regions"));
+        assert!(!is_region_id(&long(64)));
         assert!(region_message(&long(64)).contains("lowercase letters, digits and hyphens"));
     }
 
@@ -881,9 +899,12 @@ mod tests {
             ("la-sough-2", "la-south-2"),
         ] {
             let message = region_message(typo);
-            assert!(message.contains("is not a known region"), "{message}");
             assert!(
-                message.ends_with(&["did you mean '", meant, "'?"].concat()),
+                message.contains("is not one of the KPS regions"),
+                "{message}"
+            );
+            assert!(
+                message.contains(&["did you mean '", meant, "'?"].concat()),
                 "{message}"
             );
         }

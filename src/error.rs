@@ -64,8 +64,10 @@ pub struct Failure {
     pub request_id: Option<String>,
     /// For validation failures: the option path, e.g. `auth.type`.
     pub field: Option<String>,
-    /// For task failures: the task and, when the failed-tasks list has it, why it failed.
-    pub task: Option<Box<FailedTask>>,
+    /// The task a failure is about: a failed task (with why, when the failed-tasks list says), and any
+    /// failure of a wait (timeout, abort, an error answer to a poll), so the caller can follow the task still
+    /// running. Boxed: it is rare.
+    pub task: Option<Box<TaskDetails>>,
     /// How many requests the call made before it failed (1 when it made one, or none).
     pub attempts: u32,
     /// The answer's `Retry-After`: for the retry policy ([`crate::retry`]), not shown to the caller. Boxed:
@@ -73,10 +75,13 @@ pub struct Failure {
     pub retry_after: Option<Box<crate::retry::RetryAfter>>,
 }
 
-/// The task behind a [`ErrorKind::TaskFailed`] failure.
+/// The task a [`Failure`] is about: the task of a [`ErrorKind::TaskFailed`] failure, or the one a failed wait
+/// was following.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FailedTask {
-    pub task: KeypairTask,
+pub struct TaskDetails {
+    pub task_id: String,
+    /// The task as last read; `None` when no poll had been answered yet.
+    pub task: Option<KeypairTask>,
     /// `task_error_code` from `GET /v3/{project_id}/failed-tasks`.
     pub error_code: Option<String>,
     /// `task_error_msg` from `GET /v3/{project_id}/failed-tasks`.
@@ -97,6 +102,19 @@ impl Failure {
             attempts: 1,
             retry_after: None,
         }
+    }
+
+    /// This failure, about the task `task_id` last seen as `task`, unless it is about a task already.
+    pub fn about_task(mut self, task_id: &str, task: Option<&KeypairTask>) -> Failure {
+        if self.task.is_none() {
+            self.task = Some(Box::new(TaskDetails {
+                task_id: task_id.to_owned(),
+                task: task.cloned(),
+                error_code: None,
+                error_message: None,
+            }));
+        }
+        self
     }
 
     /// A validation failure of the option at `field`.

@@ -9,6 +9,7 @@ pub mod wasm;
 pub mod endpoint;
 pub mod error;
 pub mod fleet;
+pub mod hints;
 pub mod identifiers;
 pub mod input;
 pub mod json;

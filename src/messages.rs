@@ -38,6 +38,47 @@ pub(crate) fn decimal(mut n: u64) -> String {
     digits[start..].iter().map(|&d| char::from(d)).collect()
 }
 
+/// `n` and `noun`, the noun in the singular for one: `1 character`, `37 characters`.
+pub(crate) fn count(n: u64, noun: &str) -> String {
+    let plural = if n == 1 { "" } else { "s" };
+    [decimal(n).as_str(), " ", noun, plural].concat()
+}
+
+/// What wraps an id that was pasted with more than the id (`{…}`, `"…"`, whitespace around it), in the words
+/// of a message that says what to remove, when what is inside passes `is_id`; `None` otherwise.
+pub(crate) fn wrapping(value: &str, is_id: fn(&str) -> bool) -> Option<&'static str> {
+    const PAIRS: &[(char, char, &str)] = &[
+        ('{', '}', "the braces"),
+        ('"', '"', "the quotes"),
+        ('\'', '\'', "the quotes"),
+        ('\u{201C}', '\u{201D}', "the quotes"),
+        ('\u{2018}', '\u{2019}', "the quotes"),
+        ('`', '`', "the backquotes"),
+        ('[', ']', "the brackets"),
+        ('<', '>', "the angle brackets"),
+    ];
+    let trimmed = value.trim();
+    let spaced = trimmed.len() != value.len();
+    let mut chars = trimmed.chars();
+    let (first, last) = (chars.next()?, chars.next_back()?);
+    let pair = PAIRS
+        .iter()
+        .find(|(open, close, _)| first == *open && last == *close);
+    let inner = match pair {
+        Some(_) => chars.as_str().trim(),
+        None => trimmed,
+    };
+    if !is_id(inner) {
+        return None;
+    }
+    match (pair, spaced) {
+        (Some((_, _, words)), false) => Some(words),
+        (Some(_), true) => Some("what surrounds it (the whitespace, and the braces or quotes)"),
+        (None, true) => Some("the whitespace around it"),
+        (None, false) => None,
+    }
+}
+
 /// How a character is named in a message: `a space`, `a whitespace or control character` or `an invisible
 /// formatting character` (which would not show), or the character itself in quotes.
 pub(crate) fn describe_char(c: char) -> String {
@@ -128,6 +169,38 @@ mod tests {
             ["'", &"é".repeat(40), "…'"].concat()
         );
         assert_eq!(quote("a\nb"), "'a\u{FFFD}b'");
+    }
+
+    #[test]
+    fn a_count_of_one_is_singular() {
+        assert_eq!(count(1, "character"), "1 character");
+        assert_eq!(count(0, "character"), "0 characters");
+        assert_eq!(count(37, "character"), "37 characters");
+    }
+
+    #[test]
+    fn an_id_wrapped_in_braces_quotes_or_whitespace_is_told_what_to_remove() {
+        fn is_abc(value: &str) -> bool {
+            value == "abc"
+        }
+        for (value, words) in [
+            ("{abc}", Some("the braces")),
+            ("\"abc\"", Some("the quotes")),
+            ("\u{201C}abc\u{201D}", Some("the quotes")),
+            (" abc\n", Some("the whitespace around it")),
+            (
+                " {abc} ",
+                Some("what surrounds it (the whitespace, and the braces or quotes)"),
+            ),
+            ("{ abc }", Some("the braces")),
+            ("abc", None),
+            ("{abd}", None),
+            ("{abc", None),
+            ("", None),
+            ("{", None),
+        ] {
+            assert_eq!(wrapping(value, is_abc), words, "{value:?}");
+        }
     }
 
     #[test]

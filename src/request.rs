@@ -53,6 +53,9 @@ impl core::fmt::Debug for PreparedRequest {
 /// One API operation: `path` is below the endpoint (`/v3/{project_id}/…`), already percent-encoded where
 /// needed (project and task IDs are validated to need no encoding).
 pub struct Operation<'a> {
+    /// The operation's name in the official SDKs (`DisassociateKeypair`, `ListKeypairTask`…), which
+    /// `onResponse` reports.
+    pub name: &'static str,
     pub method: &'static str,
     pub path: String,
     pub query: &'a [(&'a str, String)],
@@ -254,6 +257,7 @@ mod tests {
         let date = input["headers"]["X-Sdk-Date"].as_str().unwrap();
         let now = parse_sdk_date(date).unwrap() as f64 * 1000.0;
         let operation = Operation {
+            name: "DisassociateKeypair",
             method: "POST",
             path: format!("/v3/{}/keypairs/disassociate", validated.project_id),
             query: &[],
@@ -329,6 +333,7 @@ mod tests {
         ];
         let validated = validate_disassociate(Input::Object(options), &node()).unwrap();
         let operation = Operation {
+            name: "DisassociateKeypair",
             method: "POST",
             path: "/v3/0a1b2c3d4e5f60718293a4b5c6d7e8f9/keypairs/disassociate".to_owned(),
             query: &[],

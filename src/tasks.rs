@@ -2,7 +2,7 @@
 //! behind `waitForKeypairTask` ([`Waiter`]): when to poll again, which failures to retry, when to give up.
 //! The clock and the network are the caller's; everything decided here is tested natively.
 
-use crate::error::{ErrorKind, FailedTask, Failure};
+use crate::error::{ErrorKind, Failure, TaskDetails};
 use crate::masking::Masker;
 use crate::model::{
     KeypairTask, StringOrNumber, TaskEntry, TaskEntryResponse, TaskList, TaskListResponse,
@@ -160,8 +160,9 @@ pub fn task_failed(task: KeypairTask, details: Option<&TaskEntry>) -> Failure {
         (None, None) => {}
     }
     Failure {
-        task: Some(Box::new(FailedTask {
-            task,
+        task: Some(Box::new(TaskDetails {
+            task_id: task.task_id.clone(),
+            task: Some(task),
             error_code,
             error_message,
         })),
@@ -191,13 +192,14 @@ pub enum Step {
 
 /// The wait for one task: polls every `interval_ms` (each poll a call with the retry policy of
 /// [`crate::retry`]), goes on after a poll that failed transiently, reports each status change once, and gives
-/// up at `wait_timeout_ms`.
+/// up at `wait_timeout_ms`. Every failure it ends with is about its task ([`Waiter::about_task`]): the
+/// unbind goes on, and the caller needs the task ID to follow it.
 pub struct Waiter {
     task_id: String,
     interval_ms: f64,
     deadline_ms: f64,
     wait_timeout_ms: u32,
-    last_status: Option<String>,
+    last_task: Option<KeypairTask>,
 }
 
 impl Waiter {
@@ -208,7 +210,7 @@ impl Waiter {
             interval_ms: f64::from(interval_ms),
             deadline_ms: now_ms + f64::from(wait_timeout_ms),
             wait_timeout_ms,
-            last_status: None,
+            last_task: None,
         }
     }
 
@@ -224,14 +226,23 @@ impl Waiter {
 
     /// The failure for a wait that ran out of time.
     pub fn timed_out(&self) -> Failure {
-        let last = self.last_status.as_deref().unwrap_or("no status read yet");
-        Failure::local(
+        let last = self
+            .last_task
+            .as_ref()
+            .map_or("no status read yet", |task| task.status.as_str());
+        self.about_task(Failure::local(
             ErrorKind::Timeout,
             format!(
-                "task {} did not finish within waitTimeoutMs = {} ms (last status: {last})",
+                "task {} did not finish within waitTimeoutMs = {} ms (last status: {last}); it may still \
+                 finish: follow it with waitForKeypairTask and e.taskId",
                 self.task_id, self.wait_timeout_ms
             ),
-        )
+        ))
+    }
+
+    /// `failure`, which ended the wait, with the task ID and the task as last read (see [`Failure::task`]).
+    pub fn about_task(&self, failure: Failure) -> Failure {
+        failure.about_task(&self.task_id, self.last_task.as_ref())
     }
 
     /// Takes the outcome of a poll at `now_ms`. Returns the task to report to `onProgress` when its status
@@ -248,10 +259,11 @@ impl Waiter {
                 let delay = self.interval_ms.max(retry_after_ms.unwrap_or(0.0));
                 return (None, self.after(now_ms, delay));
             }
-            Err(failure) => return (None, Step::Stop(failure)),
+            Err(failure) => return (None, Step::Stop(self.about_task(failure))),
         };
-        let changed = self.last_status.as_deref() != Some(task.status.as_str());
-        self.last_status = Some(task.status.clone());
+        let changed =
+            self.last_task.as_ref().map(|last| last.status.as_str()) != Some(task.status.as_str());
+        self.last_task = Some(task.clone());
         let progress = changed.then(|| task.clone());
         let step = match TaskPhase::of(&task.status) {
             TaskPhase::Succeeded => Step::Succeeded(task),
@@ -425,7 +437,8 @@ mod tests {
         );
         let details = failure.task.unwrap();
         assert_eq!(details.error_code.as_deref(), Some("KPS.0003"));
-        assert_eq!(details.task, task("FAILED_UNBIND"));
+        assert_eq!(details.task_id, "t-1");
+        assert_eq!(details.task, Some(task("FAILED_UNBIND")));
         let bare = task_failed(task("FAILED_UNBIND"), None);
         assert_eq!(bare.message, "task t-1 of server s-1 ended FAILED_UNBIND");
     }
@@ -525,9 +538,12 @@ mod tests {
             code: "KPS.0001".into(),
             ..api(400)
         };
+        let Step::Stop(stopped) = waiter.observe(0.0, Err(illegal.clone()), None).1 else {
+            panic!("a 400 ends the wait")
+        };
         assert_eq!(
-            waiter.observe(0.0, Err(illegal.clone()), None).1,
-            Step::Stop(illegal)
+            (stopped.code.as_str(), stopped.message.as_str()),
+            ("KPS.0001", "x")
         );
         let forbidden = api(403);
         assert!(matches!(
@@ -559,6 +575,40 @@ mod tests {
                 .contains("waitTimeoutMs = 2000 ms (last status: RUNNING_UNBIND)"),
             "{}",
             failure.message
+        );
+    }
+
+    #[test]
+    fn a_wait_that_ends_in_a_timeout_or_an_error_answer_carries_the_task_id_and_the_last_task_seen()
+    {
+        let mut waiter = Waiter::new("t-1", 100, 1000, 0.0);
+        let unread = waiter
+            .timed_out()
+            .task
+            .expect("a timeout is about its task");
+        assert_eq!((unread.task_id.as_str(), unread.task), ("t-1", None));
+        waiter.observe(0.0, Ok(task("RUNNING_UNBIND")), None);
+        let timed_out = waiter.timed_out();
+        assert!(
+            timed_out.message.contains("e.taskId"),
+            "{}",
+            timed_out.message
+        );
+        let details = timed_out.task.expect("about its task");
+        assert_eq!(details.task_id, "t-1");
+        assert_eq!(details.task, Some(task("RUNNING_UNBIND")));
+        let (_, step) = waiter.observe(10.0, Err(api(401)), None);
+        let Step::Stop(unauthorised) = step else {
+            panic!("a 401 ends the wait: {step:?}")
+        };
+        assert_eq!(
+            unauthorised.task.map(|details| details.task),
+            Some(Some(task("RUNNING_UNBIND")))
+        );
+        let aborted = waiter.about_task(Failure::local(ErrorKind::Abort, "aborted"));
+        assert_eq!(
+            aborted.task.map(|details| details.task_id).as_deref(),
+            Some("t-1")
         );
     }
 

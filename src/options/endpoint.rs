@@ -145,17 +145,17 @@ mod tests {
             ),
             (
                 "cn-noth-4",
-                "is not a known region; did you mean 'cn-north-4'?",
+                "is not one of the KPS regions that kps-wasm knows (those of the official SDKs); did you \
+                 mean 'cn-north-4'?",
+            ),
+            (
+                "eu-west-7",
+                "pass endpoint: 'https://kms.eu-west-7.myhuaweicloud.com' instead of region",
             ),
         ] {
             rejects(with(vec![set("region", s(region))]), "region", &[needle]);
         }
-        for region in [
-            "cn-north-4",
-            "my-kualalumpur-1",
-            "ap-southeast-3",
-            "eu-west-7",
-        ] {
+        for region in ["cn-north-4", "my-kualalumpur-1", "ap-southeast-3"] {
             let options = valid(with(vec![set("region", s(region))]));
             assert_eq!(
                 options.client.endpoint.base,

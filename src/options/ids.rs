@@ -7,7 +7,7 @@ use super::fields::{required, string};
 use crate::endpoint;
 use crate::error::Failure;
 use crate::input::Input;
-use crate::messages::{decimal, describe_char, quote};
+use crate::messages::{count as counted, decimal, describe_char, quote, wrapping};
 
 /// `projectId`: the 32-character project ID from IAM.
 pub(super) fn project_id(value: Input) -> Result<String, Failure> {
@@ -39,13 +39,16 @@ pub(super) fn project_id(value: Input) -> Result<String, Failure> {
         let mut message = [
             EXPECTED,
             "; got ",
-            &decimal(count as u64),
-            " characters (",
+            &counted(count as u64, "character"),
+            " (",
             &quote(&id),
             ")",
         ]
         .concat();
-        if endpoint::is_region_id(&id) {
+        if let Some(what) = wrapping(&id, is_project_id) {
+            message.push_str(": remove ");
+            message.push_str(what);
+        } else if endpoint::is_region_id(&id) {
             message.push_str(
                 ": that is a region, the project's name; the project ID is listed next to it",
             );
@@ -122,18 +125,20 @@ fn uuid(field: &str, value: Input, what: &str) -> Result<String, Failure> {
         ));
     }
     if count != 36 {
-        return Err(Failure::invalid(
-            field,
-            [
-                &expected,
-                "; got ",
-                &decimal(count as u64),
-                " characters (",
-                &quote(&id),
-                ")",
-            ]
-            .concat(),
-        ));
+        let mut message = [
+            &expected,
+            "; got ",
+            &counted(count as u64, "character"),
+            " (",
+            &quote(&id),
+            ")",
+        ]
+        .concat();
+        if let Some(what) = wrapping(&id, is_uuid) {
+            message.push_str(": remove ");
+            message.push_str(what);
+        }
+        return Err(Failure::invalid(field, message));
     }
     for (position, c) in id.chars().enumerate() {
         let hyphen = matches!(position, 8 | 13 | 18 | 23);
@@ -156,6 +161,11 @@ fn uuid(field: &str, value: Input, what: &str) -> Result<String, Failure> {
         ));
     }
     Ok(id)
+}
+
+/// 32 hex digits: a project ID, whatever its case (a wrong case is reported on its own).
+fn is_project_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn is_uuid(id: &str) -> bool {
@@ -301,6 +311,60 @@ mod tests {
             with(vec![set("serverId", s(&[SERVER, "0"].concat()))]),
             "serverId",
             &["got 37 characters"],
+        );
+    }
+
+    #[test]
+    fn an_id_of_one_character_says_one_character() {
+        let message = rejects(with(vec![set("serverId", s("x"))]), "serverId", &[]);
+        assert!(message.ends_with("; got 1 character ('x')"), "{message}");
+        let message = rejects(with(vec![set("projectId", s("x"))]), "projectId", &[]);
+        assert!(message.ends_with("; got 1 character ('x')"), "{message}");
+    }
+
+    #[test]
+    fn an_id_pasted_with_its_braces_quotes_or_whitespace_is_told_what_to_remove() {
+        let braced = ["{", SERVER, "}"].concat();
+        let message = rejects(with(vec![set("serverId", s(&braced))]), "serverId", &[]);
+        assert!(
+            message
+                .ends_with(&["; got 38 characters ('", &braced, "'): remove the braces"].concat()),
+            "{message}"
+        );
+        for (field, value, words) in [
+            (
+                "serverId",
+                ["\"", SERVER, "\""].concat(),
+                "remove the quotes",
+            ),
+            (
+                "serverId",
+                [SERVER, "\n"].concat(),
+                "remove the whitespace around it",
+            ),
+            (
+                "projectId",
+                ["{", PROJECT, "}"].concat(),
+                "remove the braces",
+            ),
+            (
+                "projectId",
+                [" ", PROJECT].concat(),
+                "remove the whitespace around it",
+            ),
+        ] {
+            rejects(with(vec![set(field, s(&value))]), field, &[words]);
+        }
+        let failure = validate_task_query(
+            task_options(vec![set("taskId", s(&["{", TASK, "}"].concat()))]),
+            &NODE,
+        )
+        .unwrap_err();
+        assert_eq!(failure.field.as_deref(), Some("taskId"));
+        assert!(
+            failure.message.ends_with("remove the braces"),
+            "{}",
+            failure.message
         );
     }
 

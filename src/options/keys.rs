@@ -20,6 +20,7 @@ pub const CLIENT_KEYS: &[&str] = &[
     "timeoutMs",
     "maxAttempts",
     "signal",
+    "onResponse",
     "allowInsecureHttp",
 ];
 /// The keys of `credentials` and `auth`, then each operation's own (besides [`CLIENT_KEYS`]).
@@ -360,7 +361,7 @@ mod tests {
                     "unknown option '",
                     key,
                     "'; accepted options: projectId, serverId, auth, token, credentials, region, endpoint, \
-                     signingHost, timeoutMs, maxAttempts, signal, allowInsecureHttp",
+                     signingHost, timeoutMs, maxAttempts, signal, onResponse, allowInsecureHttp",
                 ]
                 .concat()
             );
@@ -524,7 +525,7 @@ mod tests {
         let failure =
             validate_task_query(task_options(vec![set("serverId", s(SERVER))]), &NODE).unwrap_err();
         assert_eq!(failure.field.as_deref(), Some("serverId"));
-        assert!(failure.message.ends_with("accepted options: projectId, taskId, token, credentials, region, endpoint, signingHost, timeoutMs, maxAttempts, signal, allowInsecureHttp"), "{}", failure.message);
+        assert!(failure.message.ends_with("accepted options: projectId, taskId, token, credentials, region, endpoint, signingHost, timeoutMs, maxAttempts, signal, onResponse, allowInsecureHttp"), "{}", failure.message);
         for key in ["task_id", "TaskID", "task", "id"] {
             let failure =
                 validate_task_query(task_options(vec![set(key, s(TASK))]), &NODE).unwrap_err();

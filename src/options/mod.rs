@@ -17,7 +17,7 @@
 //! 7. numbers: `timeoutMs`, `maxAttempts`, then the operation's (`intervalMs`, `waitTimeoutMs`, `limit`,
 //!    `offset`) —
 //!    `numbers.rs`;
-//! 8. callbacks and signals: `signal`, then `onProgress` — `callbacks.rs`.
+//! 8. callbacks and signals: `signal`, then `onProgress`, then `onResponse` — `callbacks.rs`.
 //!
 //! This file holds what callers use: the validated option types, [`Environment`], and one `validate_*` per
 //! operation, which reads as that operation's order of checks. Each file's tests sit at its end (the shared
@@ -122,6 +122,8 @@ pub struct ClientOptions {
     pub max_attempts: u32,
     /// Whether `signal` was given (the boundary keeps the JS `AbortSignal` itself).
     pub has_signal: bool,
+    /// Whether `onResponse` was given (the boundary keeps the JS function itself).
+    pub has_on_response: bool,
 }
 
 /// The validated options of `disassociateKeypair`.
@@ -227,8 +229,9 @@ pub fn validate_disassociate_keypairs(
     let wait_timeout_ms = numbers::wait_timeout_ms(fields.take("waitTimeoutMs"))?;
     let has_signal = callbacks::signal(fields.take("signal"))?;
     let has_on_progress = callbacks::on_progress(fields.take("onProgress"))?;
+    let has_on_response = callbacks::on_response(fields.take("onResponse"))?;
     Ok(FleetOptions {
-        client: connection.into_client(timeout_ms, max_attempts, has_signal),
+        client: connection.into_client(timeout_ms, max_attempts, has_signal, has_on_response),
         project_id,
         servers,
         concurrency,
@@ -339,8 +342,9 @@ pub fn validate_task_list(input: Input, env: &Environment) -> Result<TaskListOpt
     let limit = numbers::limit(fields.take("limit"))?;
     let offset = numbers::offset(fields.take("offset"))?;
     let has_signal = callbacks::signal(fields.take("signal"))?;
+    let has_on_response = callbacks::on_response(fields.take("onResponse"))?;
     Ok(TaskListOptions {
-        client: connection.into_client(timeout_ms, max_attempts, has_signal),
+        client: connection.into_client(timeout_ms, max_attempts, has_signal, has_on_response),
         project_id,
         limit,
         offset,
@@ -382,29 +386,38 @@ impl Connection {
         })
     }
 
-    /// The client options, once steps 7 and 8 have read `timeoutMs`, `maxAttempts` and `signal`.
-    fn into_client(self, timeout_ms: u32, max_attempts: u32, has_signal: bool) -> ClientOptions {
+    /// The client options, once steps 7 and 8 have read `timeoutMs`, `maxAttempts`, `signal` and
+    /// `onResponse`.
+    fn into_client(
+        self,
+        timeout_ms: u32,
+        max_attempts: u32,
+        has_signal: bool,
+        has_on_response: bool,
+    ) -> ClientOptions {
         ClientOptions {
             credentials: self.credentials,
             endpoint: self.endpoint,
             timeout_ms,
             max_attempts,
             has_signal,
+            has_on_response,
         }
     }
 }
 
 /// Steps 7 and 8 for operations with no numbers or callbacks of their own: `timeoutMs`, `maxAttempts`, then
-/// `signal`.
+/// `signal` and `onResponse`.
 fn client(fields: &mut Fields, connection: Connection) -> Result<ClientOptions, Failure> {
     let timeout_ms = numbers::timeout_ms(fields.take("timeoutMs"))?;
     let max_attempts = numbers::max_attempts(fields.take("maxAttempts"))?;
     let has_signal = callbacks::signal(fields.take("signal"))?;
-    Ok(connection.into_client(timeout_ms, max_attempts, has_signal))
+    let has_on_response = callbacks::on_response(fields.take("onResponse"))?;
+    Ok(connection.into_client(timeout_ms, max_attempts, has_signal, has_on_response))
 }
 
 /// Steps 7 and 8 for the waits, in the documented order: `timeoutMs`, `maxAttempts`, `intervalMs`,
-/// `waitTimeoutMs`, `signal`, `onProgress`.
+/// `waitTimeoutMs`, `signal`, `onProgress`, `onResponse`.
 fn client_and_wait(
     fields: &mut Fields,
     connection: Connection,
@@ -415,13 +428,14 @@ fn client_and_wait(
     let wait_timeout_ms = numbers::wait_timeout_ms(fields.take("waitTimeoutMs"))?;
     let has_signal = callbacks::signal(fields.take("signal"))?;
     let has_on_progress = callbacks::on_progress(fields.take("onProgress"))?;
+    let has_on_response = callbacks::on_response(fields.take("onResponse"))?;
     let wait = WaitSettings {
         interval_ms,
         wait_timeout_ms,
         has_on_progress,
     };
     Ok((
-        connection.into_client(timeout_ms, max_attempts, has_signal),
+        connection.into_client(timeout_ms, max_attempts, has_signal, has_on_response),
         wait,
     ))
 }

@@ -1,10 +1,13 @@
 //! One call to the service: its attempts (the retry policy of [`crate::retry`]), each a signed request through
-//! the transport whose answer is read with the request's secrets masked, and, in a fleet, every request paced
-//! to the gateway's rate limit and counted ([`Pacing`]).
+//! the transport whose answer is read with the request's secrets masked and explained where its usual cause
+//! is the caller's setup ([`crate::hints`]), every response told to `onResponse` ([`OnResponse`]), and, in a
+//! fleet, every request paced to the gateway's rate limit and counted ([`Pacing`]).
 
+use super::errors::with_cause;
 use super::json::EngineJson;
 use super::{timer, transport};
-use crate::error::Failure;
+use crate::error::{ErrorKind, Failure};
+use crate::hints;
 use crate::masking::Masker;
 use crate::model::{KeypairTask, TaskEntry, TaskList};
 use crate::options::{ClientOptions, Credentials};
@@ -14,8 +17,57 @@ use crate::response::HttpResponse;
 use crate::retry::{proves_not_acted, Attempts, Method, Next};
 use crate::tasks::{task_list_result, task_result};
 use core::cell::{Cell, RefCell};
-use js_sys::Date;
+use js_sys::{Date, Function};
+use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
+
+#[wasm_bindgen(module = "/src/wasm/host.js")]
+extern "C" {
+    /// Calls `callback` with `{ operation, status, requestId, attempts }`; `false` when it threw (the exception
+    /// is then reported as an event listener's would be).
+    #[wasm_bindgen(js_name = notify)]
+    fn notify_in_host(
+        callback: &Function,
+        operation: &str,
+        status: u16,
+        request_id: Option<String>,
+        attempts: u32,
+    ) -> bool;
+}
+
+/// The `onResponse` option: told of every response a call receives, in full (each attempt, each poll, each
+/// list page), with the request ID already masked and checked. It observes a call and cannot change its
+/// outcome: once it throws, it is not called again for that call.
+pub(crate) struct OnResponse {
+    callback: Function,
+    broken: Cell<bool>,
+}
+
+impl OnResponse {
+    /// The option's function, if one was given.
+    pub(crate) fn new(callback: Option<Function>) -> Option<OnResponse> {
+        callback.map(|callback| OnResponse {
+            callback,
+            broken: Cell::new(false),
+        })
+    }
+
+    fn notify(&self, operation: &str, response: &HttpResponse, attempts: u32) {
+        if self.broken.get() {
+            return;
+        }
+        let request_id = response.request_id.clone();
+        if !notify_in_host(
+            &self.callback,
+            operation,
+            response.status,
+            request_id,
+            attempts,
+        ) {
+            self.broken.set(true);
+        }
+    }
+}
 
 /// Page size when a fleet reads a whole task list: KPS's own default `limit` (the API documents no maximum), so
 /// that a list is one request, and tasks that finish while it is read cannot shift it between pages.
@@ -37,14 +89,56 @@ impl Pacing {
 
 /// Where a call's requests go and what they must not reveal: everything but the operation itself.
 pub(crate) struct Caller<'a> {
-    pub(crate) client: &'a ClientOptions,
-    pub(crate) project_id: &'a str,
-    pub(crate) signal: Option<&'a AbortSignal>,
-    pub(crate) masker: &'a Masker<'a>,
-    pub(crate) pacing: Option<&'a Pacing>,
+    client: &'a ClientOptions,
+    project_id: &'a str,
+    signal: Option<&'a AbortSignal>,
+    masker: &'a Masker<'a>,
+    pacing: Option<&'a Pacing>,
+    on_response: Option<&'a OnResponse>,
+    /// What `fetch` threw when the last attempt got no response: the `cause` of the `KpsError` (see
+    /// [`Caller::error`]). Kept aside because the pure [`Failure`] holds no JS value.
+    cause: RefCell<Option<JsValue>>,
 }
 
-impl Caller<'_> {
+impl<'a> Caller<'a> {
+    /// A caller of one call (not paced, no `onResponse`: see [`Caller::paced_by`], [`Caller::observed_by`]).
+    pub(crate) fn new(
+        client: &'a ClientOptions,
+        project_id: &'a str,
+        signal: Option<&'a AbortSignal>,
+        masker: &'a Masker<'a>,
+    ) -> Caller<'a> {
+        Caller {
+            client,
+            project_id,
+            signal,
+            masker,
+            pacing: None,
+            on_response: None,
+            cause: RefCell::new(None),
+        }
+    }
+
+    /// This caller, with every response told to `on_response`.
+    pub(crate) fn observed_by(mut self, on_response: Option<&'a OnResponse>) -> Caller<'a> {
+        self.on_response = on_response;
+        self
+    }
+
+    /// This caller, with its requests paced and counted with a fleet's.
+    pub(crate) fn paced_by(mut self, pacing: &'a Pacing) -> Caller<'a> {
+        self.pacing = Some(pacing);
+        self
+    }
+
+    /// The `KpsError` for a failure of this caller's call: a failure for want of a response keeps what
+    /// `fetch` threw as its `cause`.
+    pub(crate) fn error(&self, failure: Failure) -> JsValue {
+        let cause = self.cause.borrow_mut().take();
+        let cause = cause.filter(|_| failure.kind == ErrorKind::Network && failure.status == 0);
+        with_cause(failure, cause)
+    }
+
     /// One call: requests `operation` (built anew for each attempt) and turns the answer into a result with
     /// `read`, retrying as [`crate::retry`]'s policy says within `timeout_ms`. Each request and its answer see
     /// its secrets masked: the call's and the request's own signature, which exists only once it is signed. A
@@ -68,18 +162,33 @@ impl Caller<'_> {
             if let Some(pacing) = self.pacing {
                 pacing.requests.set(pacing.requests.get() + 1);
             }
+            self.cause.replace(None);
+            let (name, path) = (operation.name, operation.path.clone());
             let outcome = async {
                 let request = prepare(operation, self.project_id, self.client, Date::now())?;
                 let masker = self.masker.with(request.signature_secrets());
-                let response = transport::send(
+                let sent = transport::send(
                     request,
                     attempt_timeout,
                     timeout_ms,
                     self.signal.cloned(),
                     &masker,
                 )
-                .await?;
-                read(response, &masker)
+                .await;
+                let response = match sent {
+                    Ok(response) => response,
+                    Err(unanswered) => {
+                        self.cause.replace(unanswered.cause);
+                        return Err(unanswered.failure);
+                    }
+                };
+                if let Some(on_response) = self.on_response {
+                    on_response.notify(name, &response, attempts.made());
+                }
+                let signed = matches!(self.client.credentials, Credentials::AccessKey { .. });
+                read(response, &masker).map_err(|failure| {
+                    hints::explain_answer(failure, &self.client.endpoint, &path, signed, &masker)
+                })
             }
             .await;
             let now = Date::now();
@@ -142,6 +251,7 @@ impl Caller<'_> {
         timeout_ms: u32,
     ) -> Result<KeypairTask, Failure> {
         let operation = || Operation {
+            name: "ListKeypairTask",
             method: "GET",
             path: format!("/v3/{}/tasks/{task_id}", self.project_id),
             query: &[],
@@ -165,7 +275,13 @@ impl Caller<'_> {
         if let Some(offset) = offset {
             query.push(("offset", offset.to_string()));
         }
+        let name = if which == "running-tasks" {
+            "ListRunningTask"
+        } else {
+            "ListFailedTask"
+        };
         let operation = || Operation {
+            name,
             method: "GET",
             path: format!("/v3/{}/{which}", self.project_id),
             query: &query,

@@ -61,6 +61,8 @@ pub struct Options {
     pub signal: Option<AbortSignal>,
     /// `onProgress`, when it is a function.
     pub on_progress: Option<Function>,
+    /// `onResponse`, when it is a function.
+    pub on_response: Option<Function>,
 }
 
 /// Converts a call's options object.
@@ -69,6 +71,7 @@ pub fn options(value: &JsValue) -> Options {
         input: Input::Undefined,
         signal: None,
         on_progress: None,
+        on_response: None,
     };
     kept.input = if value.is_object() {
         object(value, 0, Some(&mut kept))
@@ -128,7 +131,7 @@ fn string(value: &JsValue, mut text: String) -> Input {
 }
 
 /// `value` is an object (`typeof` is "object"): a plain object (walked), an array, a signal, a Date or
-/// another class's instance. With `kept`, its `signal` and `onProgress` are kept there.
+/// another class's instance. With `kept`, its `signal`, `onProgress` and `onResponse` are kept there.
 fn object(value: &JsValue, depth: u8, mut kept: Option<&mut Options>) -> Input {
     let plain = match prototype(value) {
         Ok(Prototype::Object) => true,
@@ -178,6 +181,7 @@ fn object(value: &JsValue, depth: u8, mut kept: Option<&mut Options>) -> Input {
                             kept.signal = Some(field.unchecked_into())
                         }
                         ("onProgress", Input::Function) => kept.on_progress = field.dyn_into().ok(),
+                        ("onResponse", Input::Function) => kept.on_response = field.dyn_into().ok(),
                         _ => {}
                     }
                 }

@@ -15,11 +15,14 @@ export class KpsError extends Error {
     this.attempts = (details && details.attempts) || 1;
     if (details && details.requestId !== undefined) this.requestId = details.requestId;
     if (details && details.field !== undefined) this.field = details.field;
-    // KpsTaskFailedError: the task, and why it failed when the failed-tasks list says.
+    // The task the failure is about (a failed task; a wait that timed out, was aborted or refused): its ID,
+    // the task as last read, and why it failed when the failed-tasks list says.
+    if (details && details.taskId !== undefined) this.taskId = details.taskId;
     if (details && details.task !== undefined) this.task = details.task;
     if (details && details.taskErrorCode !== undefined) this.taskErrorCode = details.taskErrorCode;
     if (details && details.taskErrorMessage !== undefined) this.taskErrorMessage = details.taskErrorMessage;
-    // What the runtime said (a load failure's, a network error's): not enumerable, as Error's own `cause`.
+    // What the runtime threw (a load failure's, a network error's), as it threw it: not enumerable, as Error's
+    // own `cause`, so that JSON.stringify leaves it out.
     if (details && details.cause !== undefined) {
       Object.defineProperty(this, 'cause', { value: details.cause, writable: true, configurable: true });
     }
@@ -38,6 +41,7 @@ export class KpsError extends Error {
       attempts: this.attempts,
       requestId: this.requestId,
       field: this.field,
+      taskId: this.taskId,
       task: this.task,
       taskErrorCode: this.taskErrorCode,
       taskErrorMessage: this.taskErrorMessage,

@@ -9,7 +9,8 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/src/wasm/errors.js")]
 extern "C" {
-    /// `KpsError extends Error`, with `name`, `code`, `status`, `requestId` and `field`.
+    /// `KpsError extends Error`, with `name`, `code`, `status`, `attempts`, and the details that apply:
+    /// `requestId`, `field`, `taskId`, `task`, `taskErrorCode`, `taskErrorMessage`, `cause`.
     #[wasm_bindgen(reexport)]
     pub type KpsError;
 
@@ -23,6 +24,11 @@ extern "C" {
 
 /// The JS `KpsError` for a failure.
 pub fn to_js(failure: Failure) -> JsValue {
+    with_cause(failure, None)
+}
+
+/// The JS `KpsError` for a failure, with `cause` (what the runtime threw) when there is one.
+pub fn with_cause(failure: Failure, cause: Option<JsValue>) -> JsValue {
     let details = js_sys::Object::new();
     let set = |key: &str, value: JsValue| {
         let _ = js_sys::Reflect::set(&details, &JsValue::from_str(key), &value);
@@ -36,13 +42,19 @@ pub fn to_js(failure: Failure) -> JsValue {
         set("field", JsValue::from_str(field));
     }
     if let Some(failed) = &failure.task {
-        set("task", super::json::to_js(&failed.task));
+        set("taskId", JsValue::from_str(&failed.task_id));
+        if let Some(task) = &failed.task {
+            set("task", super::json::to_js(task));
+        }
         if let Some(code) = &failed.error_code {
             set("taskErrorCode", JsValue::from_str(code));
         }
         if let Some(message) = &failed.error_message {
             set("taskErrorMessage", JsValue::from_str(message));
         }
+    }
+    if let Some(cause) = cause {
+        set("cause", cause);
     }
     KpsError::new(
         failure.kind.name(),

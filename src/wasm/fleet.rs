@@ -7,7 +7,7 @@
 //! end, whatever a progress view does): `onProgress` is not called again, and the report carries the value
 //! thrown as `progressError`.
 
-use super::call::{call_masker, Caller, Pacing};
+use super::call::{call_masker, Caller, OnResponse, Pacing};
 use super::errors::to_js;
 use super::json::EngineJson;
 use super::{convert, environment, timer};
@@ -48,7 +48,13 @@ const WATCH_STEP_MS: u32 = 200;
 pub async fn disassociate_keypairs(options: JsValue) -> Result<JsValue, JsValue> {
     let options = convert::options(&options);
     let validated = validate_disassociate_keypairs(options.input, &environment()).map_err(to_js)?;
-    let run = Rc::new(Run::new(validated, options.signal, options.on_progress));
+    let on_response = OnResponse::new(options.on_response);
+    let run = Rc::new(Run::new(
+        validated,
+        options.signal,
+        options.on_progress,
+        on_response,
+    ));
     run.note_known_failures().await;
     let workers = Array::new();
     let count = (run.options.concurrency as usize).min(run.options.servers.len());
@@ -69,6 +75,8 @@ struct Run {
     signal: Option<AbortSignal>,
     on_progress: RefCell<Option<Function>>,
     progress_error: RefCell<Option<JsValue>>,
+    /// `onResponse`, told of every request's response (unbinds, list pages, confirmations).
+    on_response: Option<OnResponse>,
     fleet: RefCell<Fleet>,
     pacing: Pacing,
     /// The task lists last read to reconcile an unbind, and when.
@@ -88,6 +96,7 @@ impl Run {
         options: FleetOptions,
         signal: Option<AbortSignal>,
         on_progress: Option<Function>,
+        on_response: Option<OnResponse>,
     ) -> Run {
         let fleet = Fleet::new(
             options
@@ -105,6 +114,7 @@ impl Run {
             signal,
             on_progress: RefCell::new(on_progress),
             progress_error: RefCell::new(None),
+            on_response,
             fleet: RefCell::new(fleet),
             pacing: Pacing::default(),
             lists: RefCell::new(None),
@@ -126,13 +136,15 @@ impl Run {
     /// A caller for the fleet's requests; after an abort, without the signal (to reconcile what was cut).
     fn caller<'a>(&'a self, masker: &'a Masker<'a>) -> Caller<'a> {
         let aborted = self.fleet.borrow().aborted();
-        Caller {
-            client: &self.options.client,
-            project_id: &self.options.project_id,
-            signal: if aborted { None } else { self.signal.as_ref() },
+        let signal = if aborted { None } else { self.signal.as_ref() };
+        Caller::new(
+            &self.options.client,
+            &self.options.project_id,
+            signal,
             masker,
-            pacing: Some(&self.pacing),
-        }
+        )
+        .paced_by(&self.pacing)
+        .observed_by(self.on_response.as_ref())
     }
 
     fn abort(&self, failure: &Failure) {
@@ -173,6 +185,7 @@ impl Run {
             },
         };
         let operation = || Operation {
+            name: "DisassociateKeypair",
             method: "POST",
             path: format!("/v3/{}/keypairs/disassociate", self.options.project_id),
             query: &[],

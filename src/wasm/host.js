@@ -23,6 +23,11 @@ class Exchange {
   constructor(failure, detail) {
     this.failure = failure;
     this.detail = detail;
+    // NO_RESPONSE: what fetch threw (the KpsError's `cause`), its cause's `code` (Node: ECONNREFUSED…), and
+    // whether the URL is of another origin than the page's (undefined where there is no page).
+    this.error = undefined;
+    this.code = undefined;
+    this.crossOrigin = undefined;
     this.status = 0;
     this.requestId = undefined;
     this.retryAfter = undefined;
@@ -74,7 +79,7 @@ export async function exchange(url, method, headerLines, body, timeoutMs, signal
     try {
       response = await fetch(url, init);
     } catch (error) {
-      return new Exchange(stopped || NO_RESPONSE, describe(error));
+      return stopped ? new Exchange(stopped) : noResponse(url, error);
     }
     const result = new Exchange(0);
     result.status = response.status;
@@ -93,7 +98,7 @@ export async function exchange(url, method, headerLines, body, timeoutMs, signal
     }
     return result;
   } catch (error) {
-    return new Exchange(stopped || NO_RESPONSE, describe(error));
+    return stopped ? new Exchange(stopped) : noResponse(url, error);
   } finally {
     clearTimeout(timer);
     if (unwatch !== undefined) unwatch();
@@ -157,6 +162,48 @@ function discard(response) {
     else body?.destroy?.();
   } catch {
     // A body that cannot be cancelled: it is dropped all the same.
+  }
+}
+
+/** The exchange of a fetch that threw `error`: what the runtime says of it, for the Rust side to explain. */
+function noResponse(url, error) {
+  let cause;
+  try {
+    cause = error?.cause;
+  } catch {
+    // A getter that throws: no cause.
+  }
+  const detail = cause === undefined ? describe(error) : `${describe(error)}; cause: ${describe(cause)}`;
+  const result = new Exchange(NO_RESPONSE, detail);
+  result.error = error;
+  result.code = codeOf(cause) ?? codeOf(error);
+  result.crossOrigin = crossOrigin(url);
+  return result;
+}
+
+/**
+ * The `code` of an error (Node's ECONNREFUSED, ENOTFOUND, certificate codes), or of the first error of an
+ * AggregateError (a connection tried on several addresses); undefined when there is none.
+ */
+function codeOf(error) {
+  try {
+    if (error === null || typeof error !== 'object') return undefined;
+    if (typeof error.code === 'string') return error.code;
+    const first = Array.isArray(error.errors) ? error.errors[0] : undefined;
+    return typeof first?.code === 'string' ? first.code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `url` is of another origin than the page's; undefined where there is no page (Node). */
+function crossOrigin(url) {
+  try {
+    const { location } = globalThis;
+    if (location === null || typeof location !== 'object') return undefined;
+    return new URL(url, location.href).origin !== location.origin;
+  } catch {
+    return undefined;
   }
 }
 
@@ -252,5 +299,31 @@ export function isAborted(signal) {
     return signal.aborted === true;
   } catch {
     return null;
+  }
+}
+
+/**
+ * Calls the `onResponse` option with what one response was. It observes a call and cannot change its outcome:
+ * an exception it throws is reported as an event listener's is (the global `reportError` where the runtime has
+ * one, as browsers do; else thrown from a new task, which Node treats as an uncaught exception, as it does for
+ * its EventTarget listeners), and `false` is returned so that it is not called again.
+ */
+export function notify(callback, operation, status, requestId, attempts) {
+  const response = requestId === undefined
+    ? { operation, status, attempts }
+    : { operation, status, requestId, attempts };
+  try {
+    callback(response);
+    return true;
+  } catch (error) {
+    try {
+      if (typeof globalThis.reportError === 'function') globalThis.reportError(error);
+      else setTimeout(() => {
+        throw error;
+      }, 0);
+    } catch {
+      // Reporting it failed too: the call goes on all the same.
+    }
+    return false;
   }
 }

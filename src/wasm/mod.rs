@@ -16,6 +16,7 @@ pub use fleet::disassociate_keypairs;
 pub use validate::validate_options;
 
 use crate::error::{ErrorKind, Failure};
+use crate::masking::Masker;
 use crate::model::KeypairTask;
 use crate::options::{
     validate_delete_failed_task, validate_disassociate, validate_disassociate_and_wait,
@@ -23,9 +24,9 @@ use crate::options::{
     Environment, TaskQueryOptions, WaitSettings,
 };
 use crate::request::Operation;
-use crate::response::disassociate_result;
+use crate::response::{disassociate_result, HttpResponse};
 use crate::tasks::{delete_result, task_failed, Step, Waiter};
-use call::{call_masker, Caller};
+use call::{call_masker, Caller, OnResponse};
 use errors::to_js;
 use js_sys::{Date, Function};
 use json::EngineJson;
@@ -51,31 +52,39 @@ pub fn version() -> String {
 /// const taskId = await disassociateKeypair({
 ///   region: 'cn-north-4', token, projectId, serverId,
 ///   auth: { type: 'keypair', key: privateKeyPem },   // for a running server
+///   onResponse: ({ requestId }) => log(requestId),  // optional: every response's metadata
 /// });
 /// ```
 #[wasm_bindgen(js_name = disassociateKeypair)]
 pub async fn disassociate_keypair(options: JsValue) -> Result<String, JsValue> {
     let options = convert::options(&options);
     let validated = validate_disassociate(options.input, &environment()).map_err(to_js)?;
-    disassociate(&validated, options.signal.as_ref())
-        .await
-        .map_err(to_js)
+    let on_response = OnResponse::new(options.on_response);
+    let unbound = disassociate(&validated, options.signal.as_ref(), on_response.as_ref()).await?;
+    Ok(unbound.task_id)
 }
 
 /// Unbinds the key pair like `disassociateKeypair`, then waits for the task like `waitForKeypairTask`;
-/// resolves with the finished task.
+/// resolves with the finished task, which carries the unbind's `requestId`. A wait that fails (a timeout, an
+/// abort, an error answer to a poll) rejects with an error that carries `taskId` and the last `task` read:
+/// the unbind goes on.
 ///
 /// ```js
 /// const task = await disassociateKeypairAndWait({ ...options, onProgress: (t) => console.log(t.status) });
+/// console.log(task.status, task.requestId);
 /// ```
 #[wasm_bindgen(js_name = disassociateKeypairAndWait)]
 pub async fn disassociate_keypair_and_wait(options: JsValue) -> Result<JsValue, JsValue> {
     let options = convert::options(&options);
     let validated = validate_disassociate_and_wait(options.input, &environment()).map_err(to_js)?;
     let signal = options.signal;
-    let task_id = disassociate(&validated.disassociate, signal.as_ref())
-        .await
-        .map_err(to_js)?;
+    let on_response = OnResponse::new(options.on_response);
+    let unbound = disassociate(
+        &validated.disassociate,
+        signal.as_ref(),
+        on_response.as_ref(),
+    )
+    .await?;
     let auth_key = validated
         .disassociate
         .request
@@ -85,17 +94,25 @@ pub async fn disassociate_keypair_and_wait(options: JsValue) -> Result<JsValue, 
         .map(|auth| auth.key.expose());
     let query = TaskQueryOptions {
         project_id: validated.disassociate.project_id.clone(),
-        task_id,
+        task_id: unbound.task_id,
         client: validated.disassociate.client,
     };
-    wait_for_task(
+    let waited = wait_for_task(
         &query,
         &validated.wait,
         signal.as_ref(),
         options.on_progress,
+        on_response.as_ref(),
         auth_key,
+        unbound.request_id.as_deref(),
     )
-    .await
+    .await;
+    let task = waited?;
+    if let Some(request_id) = &unbound.request_id {
+        // A fresh plain object of our own: setting a property cannot throw.
+        let _ = js_sys::Reflect::set(&task, &JsValue::from_str("requestId"), &request_id.into());
+    }
+    Ok(task)
 }
 
 /// Reads a key pair task: `{ taskId, serverId, status }`.
@@ -108,22 +125,24 @@ pub async fn get_keypair_task(options: JsValue) -> Result<JsValue, JsValue> {
     let options = convert::options(&options);
     let query = validate_task_query(options.input, &environment()).map_err(to_js)?;
     let masker = call_masker(&query.client.credentials, None);
-    let caller = Caller {
-        client: &query.client,
-        project_id: &query.project_id,
-        signal: options.signal.as_ref(),
-        masker: &masker,
-        pacing: None,
-    };
+    let on_response = OnResponse::new(options.on_response);
+    let caller = Caller::new(
+        &query.client,
+        &query.project_id,
+        options.signal.as_ref(),
+        &masker,
+    )
+    .observed_by(on_response.as_ref());
     let task = caller
         .read_task(&query.task_id, query.client.timeout_ms)
         .await
-        .map_err(to_js)?;
+        .map_err(|failure| caller.error(failure))?;
     Ok(json::to_js(&task))
 }
 
 /// Polls a key pair task until it succeeds (resolves with it) or fails (rejects with a
-/// `KpsTaskFailedError`), calling `onProgress` on each status change.
+/// `KpsTaskFailedError`), calling `onProgress` on each status change. Any other failure of the wait (a
+/// timeout, an abort, an error answer) carries `taskId` and the last `task` read.
 ///
 /// ```js
 /// const task = await waitForKeypairTask({ region, token, projectId, taskId, onProgress: (t) => show(t.status) });
@@ -137,11 +156,14 @@ pub async fn wait_for_keypair_task(options: JsValue) -> Result<JsValue, JsValue>
         wait_timeout_ms: validated.wait_timeout_ms,
         has_on_progress: validated.has_on_progress,
     };
+    let on_response = OnResponse::new(options.on_response);
     wait_for_task(
         &validated.query,
         &wait,
         options.signal.as_ref(),
         options.on_progress,
+        on_response.as_ref(),
+        None,
         None,
     )
     .await
@@ -169,7 +191,13 @@ pub async fn delete_failed_task(options: JsValue) -> Result<(), JsValue> {
         path.push('/');
         path.push_str(task_id);
     }
+    let name = if validated.task_id.is_some() {
+        "DeleteFailedTask"
+    } else {
+        "DeleteAllFailedTask"
+    };
     let operation = || Operation {
+        name,
         method: "DELETE",
         path: path.clone(),
         query: &[],
@@ -177,24 +205,33 @@ pub async fn delete_failed_task(options: JsValue) -> Result<(), JsValue> {
     };
     let client = &validated.client;
     let masker = call_masker(&client.credentials, None);
-    let caller = Caller {
+    let on_response = OnResponse::new(options.on_response);
+    let caller = Caller::new(
         client,
-        project_id: &validated.project_id,
-        signal: options.signal.as_ref(),
-        masker: &masker,
-        pacing: None,
-    };
+        &validated.project_id,
+        options.signal.as_ref(),
+        &masker,
+    )
+    .observed_by(on_response.as_ref());
     let deleted = caller
         .send(operation, client.timeout_ms, delete_result::<EngineJson>)
         .await;
-    deleted.map_err(to_js)
+    deleted.map_err(|failure| caller.error(failure))
+}
+
+/// The outcome of an unbind: its task ID, and the request ID of the answer that gave it.
+struct Unbound {
+    task_id: String,
+    request_id: Option<String>,
 }
 
 async fn disassociate(
     validated: &DisassociateOptions,
     signal: Option<&AbortSignal>,
-) -> Result<String, Failure> {
+    on_response: Option<&OnResponse>,
+) -> Result<Unbound, JsValue> {
     let operation = || Operation {
+        name: "DisassociateKeypair",
         method: "POST",
         path: format!("/v3/{}/keypairs/disassociate", validated.project_id),
         query: &[],
@@ -208,72 +245,79 @@ async fn disassociate(
         .as_ref()
         .map(|auth| auth.key.expose());
     let masker = call_masker(&client.credentials, auth_key);
-    let caller = Caller {
-        client,
-        project_id: &validated.project_id,
-        signal,
-        masker: &masker,
-        pacing: None,
+    let caller =
+        Caller::new(client, &validated.project_id, signal, &masker).observed_by(on_response);
+    let read = |response: HttpResponse, masker: &Masker| {
+        let request_id = response.request_id.clone();
+        disassociate_result::<EngineJson>(response, masker).map(|task_id| Unbound {
+            task_id,
+            request_id,
+        })
     };
     caller
-        .send(
-            operation,
-            client.timeout_ms,
-            disassociate_result::<EngineJson>,
-        )
+        .send(operation, client.timeout_ms, read)
         .await
+        .map_err(|failure| caller.error(failure))
 }
 
 async fn list_tasks(options: &JsValue, which: &str) -> Result<JsValue, JsValue> {
     let options = convert::options(options);
     let validated = validate_task_list(options.input, &environment()).map_err(to_js)?;
     let masker = call_masker(&validated.client.credentials, None);
-    let caller = Caller {
-        client: &validated.client,
-        project_id: &validated.project_id,
-        signal: options.signal.as_ref(),
-        masker: &masker,
-        pacing: None,
-    };
+    let on_response = OnResponse::new(options.on_response);
+    let caller = Caller::new(
+        &validated.client,
+        &validated.project_id,
+        options.signal.as_ref(),
+        &masker,
+    )
+    .observed_by(on_response.as_ref());
     let list = caller
         .list_tasks(which, validated.limit, validated.offset)
         .await
-        .map_err(to_js)?;
+        .map_err(|failure| caller.error(failure))?;
     Ok(json::to_js(&list))
 }
 
 /// The wait loop: the pure [`Waiter`] decides, this runs the polls, the sleeps and `onProgress`. An
-/// exception thrown by `onProgress` ends the wait and is rethrown as it is. `auth_key` is the password or
-/// private key of the unbind being followed, if the caller has it: masked like the credentials.
+/// exception thrown by `onProgress` ends the wait and is rethrown as it is; every other failure is about the
+/// task ([`Waiter::about_task`]). `auth_key` is the password or private key of the unbind being followed, if
+/// the caller has it: masked like the credentials. `unbind_request_id`, the request ID of the unbind being
+/// followed, is given to a failure that has none of its own: support asks for it.
 async fn wait_for_task(
     query: &TaskQueryOptions,
     wait: &WaitSettings,
     signal: Option<&AbortSignal>,
     on_progress: Option<Function>,
+    on_response: Option<&OnResponse>,
     auth_key: Option<&str>,
+    unbind_request_id: Option<&str>,
 ) -> Result<JsValue, JsValue> {
     let client = &query.client;
     let masker = call_masker(&client.credentials, auth_key);
-    let caller = Caller {
-        client,
-        project_id: &query.project_id,
-        signal,
-        masker: &masker,
-        pacing: None,
-    };
+    let caller = Caller::new(client, &query.project_id, signal, &masker).observed_by(on_response);
     let mut waiter = Waiter::new(
         &query.task_id,
         wait.interval_ms,
         wait.wait_timeout_ms,
         Date::now(),
     );
+    let fail = |failure: Failure| {
+        let mut failure = failure;
+        if failure.request_id.is_none() {
+            failure.request_id = unbind_request_id.map(str::to_owned);
+        }
+        Err(caller.error(failure))
+    };
     loop {
         let Some(poll_timeout) = waiter.poll_timeout(Date::now(), client.timeout_ms) else {
-            return Err(to_js(waiter.timed_out()));
+            return fail(waiter.timed_out());
         };
         let polled = caller.read_task(&query.task_id, poll_timeout).await;
         let polled = match polled {
-            Err(failure) if failure.kind == ErrorKind::Abort => return Err(to_js(failure)),
+            Err(failure) if failure.kind == ErrorKind::Abort => {
+                return fail(waiter.about_task(failure))
+            }
             other => other,
         };
         let now = Date::now();
@@ -287,10 +331,14 @@ async fn wait_for_task(
             callback.call1(&JsValue::NULL, &json::to_js(&task))?;
         }
         match step {
-            Step::PollAfter(ms) => timer::sleep(ms, signal).await.map_err(to_js)?,
+            Step::PollAfter(ms) => {
+                if let Err(failure) = timer::sleep(ms, signal).await {
+                    return fail(waiter.about_task(failure));
+                }
+            }
             Step::Succeeded(task) => return Ok(json::to_js(&task)),
-            Step::Failed(task) => return Err(to_js(failed_task(&caller, task).await)),
-            Step::Stop(failure) => return Err(to_js(failure)),
+            Step::Failed(task) => return fail(failed_task(&caller, task).await),
+            Step::Stop(failure) => return fail(failure),
         }
     }
 }

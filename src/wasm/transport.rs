@@ -7,9 +7,10 @@
 //! web-sys then cost about 100 µs per call in crossings and closures; `host.js` does it in one call.)
 
 use crate::error::{ErrorKind, Failure};
+use crate::hints::{self, NoResponse};
 use crate::masking::Masker;
 use crate::request::PreparedRequest;
-use crate::response::{excerpt, request_id_of, Body, HttpResponse, MAX_BODY_BYTES};
+use crate::response::{request_id_of, Body, HttpResponse, MAX_BODY_BYTES};
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -35,6 +36,12 @@ extern "C" {
     fn failure(this: &Exchange) -> u8;
     #[wasm_bindgen(method, getter)]
     fn detail(this: &Exchange) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn error(this: &Exchange) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn code(this: &Exchange) -> Option<String>;
+    #[wasm_bindgen(method, getter, js_name = crossOrigin)]
+    fn cross_origin(this: &Exchange) -> Option<bool>;
     #[wasm_bindgen(method, getter)]
     fn status(this: &Exchange) -> u16;
     #[wasm_bindgen(method, getter, js_name = requestId)]
@@ -67,6 +74,22 @@ pub fn signal_unusable() -> Failure {
     )
 }
 
+/// A request that got no whole response: the failure, and, when `fetch` threw, what it threw (the
+/// `KpsError`'s `cause`, kept as it is: it comes from the runtime, not from the server).
+pub struct Unanswered {
+    pub failure: Failure,
+    pub cause: Option<JsValue>,
+}
+
+impl From<Failure> for Unanswered {
+    fn from(failure: Failure) -> Unanswered {
+        Unanswered {
+            failure,
+            cause: None,
+        }
+    }
+}
+
 /// Sends `request` and reads the whole response. `masker` holds the request's secrets: they are masked in
 /// the description of a failed fetch (it comes from whatever `fetch` the page installed, and a mock may
 /// print the request) and in the request ID.
@@ -78,7 +101,7 @@ pub async fn send(
     call_timeout_ms: u32,
     signal: Option<AbortSignal>,
     masker: &Masker<'_>,
-) -> Result<HttpResponse, Failure> {
+) -> Result<HttpResponse, Unanswered> {
     let mut header_lines = String::with_capacity(256);
     for (name, value) in &request.headers {
         if !header_lines.is_empty() {
@@ -97,9 +120,16 @@ pub async fn send(
         signal,
         MAX_BODY_BYTES as u32,
     );
+    let url = request.url;
     let exchange: Exchange = JsFuture::from(pending)
         .await
-        .map_err(|_| no_response("the transport failed", masker))?
+        .map_err(|_| {
+            let report = NoResponse {
+                description: "the transport failed",
+                ..NoResponse::default()
+            };
+            hints::no_response(&url, &report, masker)
+        })?
         .unchecked_into();
     let in_response = |failure: Failure| Failure {
         status: exchange.status(),
@@ -109,32 +139,45 @@ pub async fn send(
     match exchange.failure() {
         0 => {}
         TIMED_OUT => {
+            let target = hints::target(&url);
             return Err(Failure::local(
                 ErrorKind::Timeout,
-                format!("no complete response within timeoutMs = {call_timeout_ms} ms"),
-            ))
+                format!("no complete response from {target} within timeoutMs = {call_timeout_ms} ms"),
+            )
+            .into());
         }
-        ABORTED => return Err(aborted()),
-        SIGNAL_UNUSABLE => return Err(signal_unusable()),
+        ABORTED => return Err(aborted().into()),
+        SIGNAL_UNUSABLE => return Err(signal_unusable().into()),
         BODY_CUT => {
+            let target = hints::target(&url);
             return Err(in_response(Failure::local(
                 ErrorKind::Network,
-                "the connection closed before the whole response body arrived",
-            )))
+                format!(
+                    "the connection to {target} closed before the whole response body arrived"
+                ),
+            ))
+            .into());
         }
         REDIRECTED => {
             return Err(in_response(Failure::local(
                 ErrorKind::Response,
                 "the service answered with a redirect, which kps-wasm does not follow (it would carry the \
                  credentials to another URL): set endpoint to the URL that answers the API itself",
-            )))
+            ))
+            .into())
         }
         _ => {
             let detail = exchange.detail();
-            return Err(no_response(
-                detail.as_deref().unwrap_or("an unknown error"),
-                masker,
-            ));
+            let code = exchange.code();
+            let report = NoResponse {
+                description: detail.as_deref().unwrap_or("an unknown error"),
+                code: code.as_deref(),
+                cross_origin: exchange.cross_origin(),
+            };
+            return Err(Unanswered {
+                failure: hints::no_response(&url, &report, masker),
+                cause: Some(exchange.error()).filter(|error| !error.is_undefined()),
+            });
         }
     }
     let body = if exchange.too_large() {
@@ -156,13 +199,4 @@ pub async fn send(
         body,
         masker,
     ))
-}
-
-/// No response: `detail` (from a thrown error) has its secrets masked, then is cut to an excerpt.
-fn no_response(detail: &str, masker: &Masker) -> Failure {
-    let detail = excerpt(&masker.mask(detail));
-    Failure::local(
-        ErrorKind::Network,
-        format!("no response from the service ({detail})"),
-    )
 }
