@@ -14,6 +14,7 @@ const EMULATOR: &str = match option_env!("KPS_EMULATOR_URL") {
 };
 const FIXTURE: &str = include_str!("../../emulator/fixtures/default.json");
 
+mod diagnostics;
 mod echo;
 mod fleet;
 mod inputs;

@@ -205,6 +205,8 @@ async fn a_wait_that_runs_out_of_time_rejects_with_a_timeout_naming_the_last_sta
         "{}",
         text(&error, "message")
     );
+    assert_eq!(text(&error, "taskId"), task_id);
+    assert_eq!(text(&get(&error, "task"), "status"), "READY_UNBIND");
 }
 
 #[wasm_bindgen_test]
