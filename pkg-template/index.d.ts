@@ -29,7 +29,10 @@ export interface CredentialsAuthentication {
 
 /** Requests go to a region's KPS endpoint. */
 export interface RegionTarget {
-  /** A region such as `'cn-north-4'`: the endpoint is `https://kms.{region}.myhuaweicloud.com`. */
+  /**
+   * A KPS region such as `'cn-north-4'` (one of the official SDKs' 30): the endpoint is
+   * `https://kms.{region}.myhuaweicloud.com`. Another region is refused before any request: reach it with `endpoint`.
+   */
   region: string;
   endpoint?: undefined;
   /** The region's host is the signed host. */
@@ -55,6 +58,34 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Allow `http://` to a host that is not loopback. */
   allowInsecureHttp?: boolean;
+  /**
+   * Called with the metadata of every response the call receives (each attempt, each poll, each list page), for
+   * audit logs and support: `disassociateKeypair` still resolves with the task ID alone. It observes the call and
+   * cannot change its outcome: an exception it throws is reported as an event listener's is (`reportError`, or
+   * an uncaught exception in Node) and it is not called again for that call.
+   */
+  onResponse?: (response: ResponseMetadata) => void;
+}
+
+/** The KPS API operations, as the official SDKs name them. */
+export type KpsOperation =
+  | 'DisassociateKeypair'
+  | 'ListKeypairTask'
+  | 'ListRunningTask'
+  | 'ListFailedTask'
+  | 'DeleteFailedTask'
+  | 'DeleteAllFailedTask';
+
+/** What {@link CallOptions.onResponse} is told of one response. */
+export interface ResponseMetadata {
+  /** The API operation the request was. */
+  operation: KpsOperation;
+  /** The HTTP status (2xx, or the error status the call may retry or reject with). */
+  status: number;
+  /** `X-Request-Id` of the response, for Huawei Cloud support (absent when the response had none). */
+  requestId?: string;
+  /** Requests the call has made so far, this one included (retries count; see `maxAttempts`). */
+  attempts: number;
 }
 
 /** Options of {@link disassociateKeypair}. */
@@ -85,6 +116,8 @@ export interface KeypairTask {
   taskId: string;
   serverId: string;
   status: string;
+  /** {@link disassociateKeypairAndWait} only: `X-Request-Id` of the unbind that started the task. */
+  requestId?: string;
 }
 
 /** Options that identify one task. */
@@ -118,7 +151,11 @@ export function getKeypairTask(options: TaskOptions): Promise<KeypairTask>;
  */
 export function waitForKeypairTask(options: TaskOptions & WaitOptions): Promise<KeypairTask>;
 
-/** {@link disassociateKeypair}, then {@link waitForKeypairTask} on its task: resolves with the finished task. */
+/**
+ * {@link disassociateKeypair}, then {@link waitForKeypairTask} on its task: resolves with the finished task, which
+ * carries the unbind's `requestId`. A wait that fails after the unbind started (a timeout, an abort, an error
+ * answer to a poll) rejects with an error that carries `taskId` and the last `task` read: the unbind goes on.
+ */
 export function disassociateKeypairAndWait(options: DisassociateKeypairOptions & WaitOptions): Promise<KeypairTask>;
 
 /** One server of a fleet: its ID, or its ID with the `auth` a running server needs. */
@@ -366,7 +403,11 @@ export interface KpsErrorFields extends Error {
   readonly status: number;
   /** Requests the call made, retries included (see `maxAttempts`); 1 when it made one, or none. */
   readonly attempts: number;
-  /** What the runtime reported, when the failure came from it (a `KpsLoadError`'s fetch or compile error). */
+  /**
+   * What the runtime threw, as it threw it: a `KpsNetworkError`'s (Node's `TypeError: fetch failed`, whose own
+   * `cause.code` is `ECONNREFUSED`, `ENOTFOUND`…; a browser's `TypeError: Failed to fetch`) or a `KpsLoadError`'s.
+   * Not enumerable, and left out of `toJSON()`.
+   */
   readonly cause?: unknown;
   /** The error as plain data, for logs: every field above and `message`. */
   toJSON(): KpsErrorJSON;
@@ -380,6 +421,7 @@ export interface KpsErrorJSON {
   attempts: number;
   requestId?: string;
   field?: string;
+  taskId?: string;
   task?: KeypairTask;
   taskErrorCode?: string;
   taskErrorMessage?: string;
@@ -390,14 +432,16 @@ export interface KpsErrorJSON {
  * The fields only some kinds carry, declared `undefined` on the kinds that never have them: code that reads
  * one off any KpsError compiles, and narrowing by `name` says which are there.
  */
-type KpsErrorLacks<Field extends 'requestId' | 'field' | 'task' | 'taskErrorCode' | 'taskErrorMessage'> = {
+type KpsErrorLacks<
+  Field extends 'requestId' | 'field' | 'taskId' | 'task' | 'taskErrorCode' | 'taskErrorMessage',
+> = {
   readonly [F in Field]?: undefined;
 };
 
 /** An option is missing, of the wrong type or invalid; nothing was sent. */
 export interface KpsValidationError
   extends KpsErrorFields,
-    KpsErrorLacks<'requestId' | 'task' | 'taskErrorCode' | 'taskErrorMessage'> {
+    KpsErrorLacks<'requestId' | 'taskId' | 'task' | 'taskErrorCode' | 'taskErrorMessage'> {
   readonly name: 'KpsValidationError';
   readonly code: 'INVALID_ARGUMENT';
   /** The option at fault, as a path: `'auth.type'`, `'credentials.secretAccessKey'`, `'headers.Host'`. */
@@ -405,28 +449,45 @@ export interface KpsValidationError
 }
 
 /** The service answered with an error status, or with a 202 whose `status` is `FAILED`. */
-export interface KpsApiError extends KpsErrorFields, KpsErrorLacks<'field' | 'task' | 'taskErrorCode' | 'taskErrorMessage'> {
+export interface KpsApiError extends KpsErrorFields, KpsErrorLacks<'field' | 'taskErrorCode' | 'taskErrorMessage'> {
   readonly name: 'KpsApiError';
   /** `error_code` from the response body (`'KPS.0002'`, `'APIGW.0301'`), else `'HTTP_<status>'`. */
   readonly code: string;
   /** `X-Request-Id` of the response, for Huawei Cloud support. */
   readonly requestId?: string;
+  /**
+   * The task a failed wait was following (a poll answered with this error): it goes on, follow it with
+   * {@link waitForKeypairTask}.
+   */
+  readonly taskId?: string;
+  /** The task as last read by that wait; absent when no poll had been answered yet. */
+  readonly task?: KeypairTask;
 }
 
 /** The service answered 2xx with a body that is not the documented shape, or with a redirect (never followed). */
 export interface KpsResponseError
   extends KpsErrorFields,
-    KpsErrorLacks<'field' | 'task' | 'taskErrorCode' | 'taskErrorMessage'> {
+    KpsErrorLacks<'field' | 'taskErrorCode' | 'taskErrorMessage'> {
   readonly name: 'KpsResponseError';
   readonly code: 'INVALID_RESPONSE';
   /** `X-Request-Id` of the response, for Huawei Cloud support. */
   readonly requestId?: string;
+  /**
+   * The task a failed wait was following (a poll answered with this error): it goes on, follow it with
+   * {@link waitForKeypairTask}.
+   */
+  readonly taskId?: string;
+  /** The task as last read by that wait; absent when no poll had been answered yet. */
+  readonly task?: KeypairTask;
 }
 
-/** No response (DNS, a refused or reset connection, CORS), or a response whose body was cut short (then with its `status`). */
+/**
+ * No response (DNS, a refused or reset connection, CORS), or a response whose body was cut short (then with its
+ * `status`). The message names the host tried and what the runtime said; `cause` is what `fetch` threw.
+ */
 export interface KpsNetworkError
   extends KpsErrorFields,
-    KpsErrorLacks<'field' | 'task' | 'taskErrorCode' | 'taskErrorMessage'> {
+    KpsErrorLacks<'field' | 'taskId' | 'task' | 'taskErrorCode' | 'taskErrorMessage'> {
   readonly name: 'KpsNetworkError';
   readonly code: 'NETWORK_ERROR';
   /** `X-Request-Id` of a response whose body was cut short. */
@@ -436,25 +497,47 @@ export interface KpsNetworkError
 /** `timeoutMs` (a call, or one poll) or `waitTimeoutMs` (a wait) elapsed. */
 export interface KpsTimeoutError
   extends KpsErrorFields,
-    KpsErrorLacks<'requestId' | 'field' | 'task' | 'taskErrorCode' | 'taskErrorMessage'> {
+    KpsErrorLacks<'field' | 'taskErrorCode' | 'taskErrorMessage'> {
   readonly name: 'KpsTimeoutError';
   readonly code: 'TIMEOUT';
+  /**
+   * When a wait ended this way after the unbind started: the task it was following, which goes on (follow it
+   * with {@link waitForKeypairTask}).
+   */
+  readonly taskId?: string;
+  /** The task as last read by that wait; absent when no poll had been answered yet. */
+  readonly task?: KeypairTask;
+  /** {@link disassociateKeypairAndWait}: `X-Request-Id` of the unbind whose task the wait was following. */
+  readonly requestId?: string;
 }
 
 /** The caller's `signal` aborted. */
 export interface KpsAbortError
   extends KpsErrorFields,
-    KpsErrorLacks<'requestId' | 'field' | 'task' | 'taskErrorCode' | 'taskErrorMessage'> {
+    KpsErrorLacks<'field' | 'taskErrorCode' | 'taskErrorMessage'> {
   readonly name: 'KpsAbortError';
   readonly code: 'ABORTED';
+  /**
+   * When a wait ended this way after the unbind started: the task it was following, which goes on (follow it
+   * with {@link waitForKeypairTask}).
+   */
+  readonly taskId?: string;
+  /** The task as last read by that wait; absent when no poll had been answered yet. */
+  readonly task?: KeypairTask;
+  /** {@link disassociateKeypairAndWait}: `X-Request-Id` of the unbind whose task the wait was following. */
+  readonly requestId?: string;
 }
 
 /** A task ended in a `FAILED_*` status. */
-export interface KpsTaskFailedError extends KpsErrorFields, KpsErrorLacks<'requestId' | 'field'> {
+export interface KpsTaskFailedError extends KpsErrorFields, KpsErrorLacks<'field'> {
   readonly name: 'KpsTaskFailedError';
   readonly code: 'TASK_FAILED';
+  /** The ID of the task that failed. */
+  readonly taskId: string;
   /** The task that failed, as last read. */
   readonly task: KeypairTask;
+  /** {@link disassociateKeypairAndWait}: `X-Request-Id` of the unbind whose task the wait was following. */
+  readonly requestId?: string;
   /** `task_error_code` from the failed-tasks list, when it has the task. */
   readonly taskErrorCode?: string;
   /** `task_error_msg` from the failed-tasks list, when it has the task. */
@@ -467,7 +550,7 @@ export interface KpsTaskFailedError extends KpsErrorFields, KpsErrorLacks<'reque
  */
 export interface KpsLoadError
   extends KpsErrorFields,
-    KpsErrorLacks<'requestId' | 'field' | 'task' | 'taskErrorCode' | 'taskErrorMessage'> {
+    KpsErrorLacks<'requestId' | 'field' | 'taskId' | 'task' | 'taskErrorCode' | 'taskErrorMessage'> {
   readonly name: 'KpsLoadError';
   readonly code: 'WASM_LOAD_FAILED';
 }

@@ -104,9 +104,10 @@ impl Failure {
         }
     }
 
-    /// This failure, about the task `task_id` last seen as `task`, unless it is about a task already.
+    /// This failure, about the task `task_id` last seen as `task`, unless it is about a task already, or is
+    /// about an option (a validation failure names the option, not the task).
     pub fn about_task(mut self, task_id: &str, task: Option<&KeypairTask>) -> Failure {
-        if self.task.is_none() {
+        if self.task.is_none() && self.kind != ErrorKind::Validation {
             self.task = Some(Box::new(TaskDetails {
                 task_id: task_id.to_owned(),
                 task: task.cloned(),

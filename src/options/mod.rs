@@ -59,6 +59,12 @@
 //! - a `password` is non-empty, at most 16 KiB, and has no control characters (spaces are allowed); a `keypair`
 //!   key is one PEM private-key block, sent verbatim (surrounding whitespace included); its PEM label (`RSA`,
 //!   `EC`…) may appear in a message, its contents never;
+//! - `region` is one of [`crate::endpoint::REGIONS`] (the official SDKs' list) and nothing else: accepting any
+//!   well-formed id let `cn-north-99` through to fail as a network error; `endpoint` reaches an unlisted one,
+//!   and the message says which URL;
+//! - `onResponse` is a client option (every operation takes it, the fleet too): it observes each response and
+//!   cannot change a call's outcome, so an exception it throws is reported as an event listener's is and it is
+//!   not called again for that call (rejecting would lose the task ID of an unbind that was accepted);
 //! - `auth.type` is echoed only when it is a known word (`'Keypair'`, `'pem'`): anything else may be a
 //!   password or key put in the wrong field.
 

@@ -129,3 +129,64 @@ test('an install without its .wasm fails at import with a KpsLoadError that name
   assert.ok(error.message.includes(pathToFileURL(join(dir, 'kps_wasm_bg.wasm')).href), error.message);
   assert.equal(error.cause.code, 'ENOENT');
 });
+
+test('a network error names the host, keeps what fetch threw as e.cause, and masks secrets in its text', async () => {
+  const token = 'canary-token-4f2a9c';
+  const thrown = new TypeError('fetch failed', {
+    cause: Object.assign(new Error(`connect ECONNREFUSED 10.0.0.1:443 (sent X-Auth-Token: ${token})`), {
+      code: 'ECONNREFUSED',
+    }),
+  });
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = async () => {
+    throw thrown;
+  };
+  try {
+    const error = await kps
+      .listRunningTasks({ region: 'cn-north-4', token, projectId: '0a1b2c3d4e5f60718293a4b5c6d7e8f9', limit: 5 })
+      .then(() => assert.fail('resolved without a network'), (e) => e);
+    assert.deepEqual([error.name, error.code, error.status], ['KpsNetworkError', 'NETWORK_ERROR', 0]);
+    assert.match(error.message, /^no response from kms\.cn-north-4\.myhuaweicloud\.com: the connection was refused/);
+    assert.match(error.message, /\(ECONNREFUSED\)\. The runtime said: TypeError: fetch failed; cause: Error: connect/);
+    assert.ok(error.message.includes('X-Auth-Token: ***'), error.message);
+    assert.ok(!error.message.includes(token) && !error.message.includes('limit='), error.message);
+    assert.equal(error.cause, thrown, 'e.cause is the value fetch threw');
+    assert.ok(!JSON.stringify(error).includes(token));
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+});
+
+test('onResponse that throws is reported once, as a listener is, and the call still resolves', async () => {
+  const { EMULATOR, PROJECT, TOKEN, BENCH_SERVER } = await import('./emulator.mjs');
+  const rule = { fault: 'status=503,retry-after=0', path: 'keypairs/disassociate', method: 'POST', times: 1 };
+  const added = await fetch(`${EMULATOR}/__emulator/faults`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(rule),
+  });
+  assert.ok(added.ok);
+  const reported = [];
+  const seen = [];
+  globalThis.reportError = (error) => reported.push(error);
+  try {
+    const bug = new RangeError('a bug in the audit log');
+    const taskId = await kps.disassociateKeypair({
+      endpoint: EMULATOR,
+      token: TOKEN,
+      projectId: PROJECT,
+      serverId: BENCH_SERVER,
+      onResponse: (response) => {
+        seen.push(response);
+        throw bug;
+      },
+    });
+    assert.match(taskId, /^[0-9a-f-]{36}$/);
+    assert.deepEqual(reported, [bug]);
+    assert.equal(seen.length, 1, 'not called again once it threw (the 202 of the retry was not told)');
+    assert.deepEqual(Object.keys(seen[0]), ['operation', 'status', 'requestId', 'attempts']);
+    assert.deepEqual([seen[0].operation, seen[0].status, seen[0].attempts], ['DisassociateKeypair', 503, 1]);
+  } finally {
+    delete globalThis.reportError;
+  }
+});

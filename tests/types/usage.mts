@@ -99,3 +99,17 @@ describe([fleet.total, fleet.notStarted, fleet.aborted, fleet.requests]);
 // @ts-expect-error a fleet's servers are IDs or { serverId, auth? }
 await disassociateKeypairs({ ...client, projectId, servers: [{ id: 's-1' }] });
 validateOptions('disassociateKeypairs', {});
+
+import type { ResponseMetadata } from 'kps-wasm';
+const audit: ResponseMetadata[] = [];
+await disassociateKeypair({ ...client, projectId, serverId: 's', onResponse: (r) => audit.push(r) });
+const first: string = audit[0].operation;
+const unbindRequestId: string | undefined = done.requestId;
+describe([first, unbindRequestId, audit[0].requestId, audit[0].status, audit[0].attempts]);
+try {
+  await disassociateKeypairAndWait({ ...client, projectId, serverId: 's', waitTimeoutMs: 1000 });
+} catch (e) {
+  if (isKpsError(e) && e.taskId !== undefined) describe([e.taskId, e.task?.status]);
+}
+// @ts-expect-error onResponse is told of responses, not given the options
+await disassociateKeypair({ ...client, projectId, serverId: 's', onResponse: 'console.log' });
