@@ -98,6 +98,15 @@ pub(crate) struct Caller<'a> {
     /// What `fetch` threw when the last attempt got no response: the `cause` of the `KpsError` (see
     /// [`Caller::error`]). Kept aside because the pure [`Failure`] holds no JS value.
     cause: RefCell<Option<JsValue>>,
+    /// The request ID of the last response received ([`Caller::request_id`]).
+    request_id: RefCell<Option<String>>,
+}
+
+/// A request that was answered: the response, the masker of its secrets, and the path it went to.
+struct Answered<'a> {
+    response: HttpResponse,
+    masker: Masker<'a>,
+    path: String,
 }
 
 impl<'a> Caller<'a> {
@@ -116,6 +125,7 @@ impl<'a> Caller<'a> {
             pacing: None,
             on_response: None,
             cause: RefCell::new(None),
+            request_id: RefCell::new(None),
         }
     }
 
@@ -162,35 +172,14 @@ impl<'a> Caller<'a> {
             if let Some(pacing) = self.pacing {
                 pacing.requests.set(pacing.requests.get() + 1);
             }
-            self.cause.replace(None);
-            let (name, path) = (operation.name, operation.path.clone());
-            let outcome = async {
-                let request = prepare(operation, self.project_id, self.client, Date::now())?;
-                let masker = self.masker.with(request.signature_secrets());
-                let sent = transport::send(
-                    request,
-                    attempt_timeout,
-                    timeout_ms,
-                    self.signal.cloned(),
-                    &masker,
-                )
-                .await;
-                let response = match sent {
-                    Ok(response) => response,
-                    Err(unanswered) => {
-                        self.cause.replace(unanswered.cause);
-                        return Err(unanswered.failure);
-                    }
-                };
-                if let Some(on_response) = self.on_response {
-                    on_response.notify(name, &response, attempts.made());
-                }
-                let signed = matches!(self.client.credentials, Credentials::AccessKey { .. });
-                read(response, &masker).map_err(|failure| {
-                    hints::explain_answer(failure, &self.client.endpoint, &path, signed, &masker)
-                })
-            }
-            .await;
+            let outcome = match self
+                .attempt(operation, attempt_timeout, timeout_ms, attempts.made())
+                .await
+            {
+                Ok(answered) => read(answered.response, &answered.masker)
+                    .map_err(|failure| self.explain(failure, &answered.path, &answered.masker)),
+                Err(failure) => Err(failure),
+            };
             let now = Date::now();
             let failure = match outcome {
                 Ok(value) => {
@@ -216,6 +205,57 @@ impl<'a> Caller<'a> {
                 Next::GiveUp(failure) => return Err(failure),
             }
         }
+    }
+
+    /// One attempt of [`Caller::send`], the part that does not depend on the result's type (kept out of the
+    /// generic function, which the wasm has one copy of per result type): the request signed, sent and
+    /// answered, `onResponse` told. Without a response, what `fetch` threw is kept for [`Caller::error`].
+    async fn attempt(
+        &self,
+        operation: Operation<'_>,
+        attempt_timeout: u32,
+        timeout_ms: u32,
+        made: u32,
+    ) -> Result<Answered<'a>, Failure> {
+        self.cause.replace(None);
+        let (name, path) = (operation.name, operation.path.clone());
+        let request = prepare(operation, self.project_id, self.client, Date::now())?;
+        let masker = self.masker.with(request.signature_secrets());
+        let sent = transport::send(
+            request,
+            attempt_timeout,
+            timeout_ms,
+            self.signal.cloned(),
+            &masker,
+        )
+        .await;
+        let response = match sent {
+            Ok(response) => response,
+            Err(unanswered) => {
+                self.cause.replace(unanswered.cause);
+                return Err(unanswered.failure);
+            }
+        };
+        self.request_id.replace(response.request_id.clone());
+        if let Some(on_response) = self.on_response {
+            on_response.notify(name, &response, made);
+        }
+        Ok(Answered {
+            response,
+            masker,
+            path,
+        })
+    }
+
+    /// `failure`, read from the answer to a request of `path`, with its likely cause ([`hints`]).
+    fn explain(&self, failure: Failure, path: &str, masker: &Masker) -> Failure {
+        let signed = matches!(self.client.credentials, Credentials::AccessKey { .. });
+        hints::explain_answer(failure, &self.client.endpoint, path, signed, masker)
+    }
+
+    /// The `X-Request-Id` of the last response this caller received (masked and checked), if it had one.
+    pub(crate) fn request_id(&self) -> Option<String> {
+        self.request_id.borrow().clone()
     }
 
     /// In a fleet, waits until the pacer lets the next request go.

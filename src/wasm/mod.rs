@@ -16,7 +16,6 @@ pub use fleet::disassociate_keypairs;
 pub use validate::validate_options;
 
 use crate::error::{ErrorKind, Failure};
-use crate::masking::Masker;
 use crate::model::KeypairTask;
 use crate::options::{
     validate_delete_failed_task, validate_disassociate, validate_disassociate_and_wait,
@@ -24,7 +23,7 @@ use crate::options::{
     Environment, TaskQueryOptions, WaitSettings,
 };
 use crate::request::Operation;
-use crate::response::{disassociate_result, HttpResponse};
+use crate::response::disassociate_result;
 use crate::tasks::{delete_result, task_failed, Step, Waiter};
 use call::{call_masker, Caller, OnResponse};
 use errors::to_js;
@@ -247,17 +246,18 @@ async fn disassociate(
     let masker = call_masker(&client.credentials, auth_key);
     let caller =
         Caller::new(client, &validated.project_id, signal, &masker).observed_by(on_response);
-    let read = |response: HttpResponse, masker: &Masker| {
-        let request_id = response.request_id.clone();
-        disassociate_result::<EngineJson>(response, masker).map(|task_id| Unbound {
-            task_id,
-            request_id,
-        })
-    };
-    caller
-        .send(operation, client.timeout_ms, read)
+    let task_id = caller
+        .send(
+            operation,
+            client.timeout_ms,
+            disassociate_result::<EngineJson>,
+        )
         .await
-        .map_err(|failure| caller.error(failure))
+        .map_err(|failure| caller.error(failure))?;
+    Ok(Unbound {
+        task_id,
+        request_id: caller.request_id(),
+    })
 }
 
 async fn list_tasks(options: &JsValue, which: &str) -> Result<JsValue, JsValue> {
