@@ -110,6 +110,16 @@ try {
   await disassociateKeypairAndWait({ ...client, projectId, serverId: 's', waitTimeoutMs: 1000 });
 } catch (e) {
   if (isKpsError(e) && e.taskId !== undefined) describe([e.taskId, e.task?.status]);
+  if (isKpsError(e) && e.name === 'KpsTaskFailedError') {
+    const failedTaskId: string = e.taskId;
+    describe([failedTaskId, e.requestId]);
+  }
+  if (isKpsError(e) && e.name === 'KpsTimeoutError') describe([e.taskId, e.task?.status, e.requestId]);
+  if (isKpsError(e) && e.name === 'KpsValidationError') {
+    // @ts-expect-error a validation error is about an option, never about a task
+    const optionTaskId: string = e.taskId;
+    describe(optionTaskId);
+  }
 }
 // @ts-expect-error onResponse is told of responses, not given the options
 await disassociateKeypair({ ...client, projectId, serverId: 's', onResponse: 'console.log' });
