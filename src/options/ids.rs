@@ -36,19 +36,8 @@ pub(super) fn project_id(value: Input) -> Result<String, Failure> {
         ));
     }
     if count != 32 {
-        let mut message = [
-            EXPECTED,
-            "; got ",
-            &counted(count as u64, "character"),
-            " (",
-            &quote(&id),
-            ")",
-        ]
-        .concat();
-        if let Some(what) = wrapping(&id, is_project_id) {
-            message.push_str(": remove ");
-            message.push_str(what);
-        } else if endpoint::is_region_id(&id) {
+        let mut message = wrong_length(EXPECTED, &id, count, is_project_id);
+        if endpoint::is_region_id(&id) {
             message.push_str(
                 ": that is a region, the project's name; the project ID is listed next to it",
             );
@@ -125,20 +114,10 @@ fn uuid(field: &str, value: Input, what: &str) -> Result<String, Failure> {
         ));
     }
     if count != 36 {
-        let mut message = [
-            &expected,
-            "; got ",
-            &counted(count as u64, "character"),
-            " (",
-            &quote(&id),
-            ")",
-        ]
-        .concat();
-        if let Some(what) = wrapping(&id, is_uuid) {
-            message.push_str(": remove ");
-            message.push_str(what);
-        }
-        return Err(Failure::invalid(field, message));
+        return Err(Failure::invalid(
+            field,
+            wrong_length(&expected, &id, count, is_uuid),
+        ));
     }
     for (position, c) in id.chars().enumerate() {
         let hyphen = matches!(position, 8 | 13 | 18 | 23);
@@ -161,6 +140,25 @@ fn uuid(field: &str, value: Input, what: &str) -> Result<String, Failure> {
         ));
     }
     Ok(id)
+}
+
+/// `<expected>; got <count> characters ('<id>')`, and what to remove when the id was pasted with braces, quotes
+/// or whitespace around it (what is inside passing `is_valid`).
+fn wrong_length(expected: &str, id: &str, count: usize, is_valid: fn(&str) -> bool) -> String {
+    let mut message = [
+        expected,
+        "; got ",
+        &counted(count as u64, "character"),
+        " (",
+        &quote(id),
+        ")",
+    ]
+    .concat();
+    if let Some(what) = wrapping(id, is_valid) {
+        message.push_str(": remove ");
+        message.push_str(what);
+    }
+    message
 }
 
 /// 32 hex digits: a project ID, whatever its case (a wrong case is reported on its own).
