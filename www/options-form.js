@@ -1,12 +1,19 @@
-// The form as kps-wasm options: reading the inputs into the objects the library takes, showing the library's
-// validation errors on the input they name, and forgetting secrets once they have been used.
+// The form as kps-wasm options: reading the inputs into the objects the library takes (one server, or a fleet),
+// showing the library's validation errors on the input they name, and forgetting secrets once they have been used.
 
 /** The emulator's default fixture (emulator/fixtures/default.json): one click works against it. */
 export const EMULATOR_VALUES = {
   token: 'emulator-token',
   projectId: '0a1b2c3d4e5f60718293a4b5c6d7e8f9',
   serverId: 'd76baba7-ef09-40a2-87ff-3eafec0696e7',
+  /** A handful of the servers `--fleet N` adds (emulator/README.md, "Fleet servers"); `cargo xtask demo` adds 200. */
+  fleet: [1, 2, 3, 4, 5].map(fleetServerId),
 };
+
+/** The ID of the emulator's fleet server `n` (1-based): `f1ee7000-0000-4000-8000-00000000NNNN`, decimal. */
+export function fleetServerId(n) {
+  return `f1ee7000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+}
 
 /** The regions of the official SDKs, offered in the region field. */
 const REGIONS = [
@@ -29,7 +36,10 @@ const FIELD_INPUTS = {
   signingHost: 'signing-host',
   allowInsecureHttp: 'allow-insecure-http',
   timeoutMs: 'timeout-ms',
+  maxAttempts: 'max-attempts',
   intervalMs: 'interval-ms',
+  concurrency: 'fleet-concurrency',
+  servers: 'fleet-servers',
   projectId: 'project-id',
   serverId: 'server-id',
   auth: 'auth-type',
@@ -49,10 +59,16 @@ export function credentialMode() {
   return document.querySelector('input[name="credential-mode"]:checked').value;
 }
 
-/** Shows the inputs of the chosen target, credential mode and auth type, and hides the others. */
+/** `one` (one server, followed step by step) or `fleet` (many servers at once). */
+export function unbindMode() {
+  return document.querySelector('input[name="mode"]:checked').value;
+}
+
+/** Shows the inputs and panels of the chosen mode, target, credential mode and auth type, and hides the others. */
 export function showChosenGroups() {
   const authType = $('auth-type').value;
   for (const [attribute, chosen] of [
+    ['data-mode', unbindMode()],
     ['data-target', targetMode()],
     ['data-credential-mode', credentialMode()],
     ['data-auth-type', authType],
@@ -70,18 +86,32 @@ export function fillEmulatorValues() {
   $('endpoint').value = location.origin;
   $('project-id').value = EMULATOR_VALUES.projectId;
   $('server-id').value = EMULATOR_VALUES.serverId;
+  fillFleet(EMULATOR_VALUES.fleet);
   if (!$('token').value) $('token').value = EMULATOR_VALUES.token;
   $('auth-type').value = '';
   showChosenGroups();
 }
 
+/** Puts `serverIds` in the fleet's list, one per line. */
+export function fillFleet(serverIds) {
+  clearFieldError($('fleet-servers'));
+  $('fleet-servers').value = serverIds.join('\n');
+  showFleetCount();
+}
+
+function showFleetCount() {
+  const count = readFleetList().servers.length;
+  $('fleet-count').textContent = count === 1 ? '(1 server)' : `(${count} servers)`;
+}
+
 export function setUpForm() {
   $('regions').replaceChildren(...REGIONS.map((region) => new Option('', region)));
   fillEmulatorValues();
-  for (const input of document.querySelectorAll('input[name="target"], input[name="credential-mode"], #auth-type')) {
-    input.addEventListener('change', showChosenGroups);
-  }
+  const choices = 'input[name="mode"], input[name="target"], input[name="credential-mode"], #auth-type';
+  for (const input of document.querySelectorAll(choices)) input.addEventListener('change', showChosenGroups);
   $('auth-key-file').addEventListener('change', readKeyFile);
+  $('fleet-file').addEventListener('change', readFleetFile);
+  $('fleet-servers').addEventListener('input', showFleetCount);
   // An edited input no longer shows the error the library reported for its old value.
   $('disassociate-form').addEventListener('input', (event) => clearFieldError(event.target));
 }
@@ -103,6 +133,24 @@ async function readKeyFile() {
   $('auth-key').value = await file.text();
 }
 
+/** A list of 1000 IDs with a CSV report's other columns is well under this. */
+const MAX_LIST_FILE_BYTES = 1024 * 1024;
+
+/** Reads the chosen list of servers into the fleet's list. */
+async function readFleetFile() {
+  const picker = $('fleet-file');
+  const [file] = picker.files;
+  if (!file) return;
+  picker.value = '';
+  clearFieldError($('fleet-servers'));
+  if (file.size > MAX_LIST_FILE_BYTES) {
+    showFieldError('servers', `${file.name} is ${file.size} bytes: too large for a list of servers, so it was not read.`);
+    return;
+  }
+  $('fleet-servers').value = await file.text();
+  showFleetCount();
+}
+
 /** The options every call takes (where, and how to sign in), as typed. */
 export function readClientOptions() {
   const options = {};
@@ -121,6 +169,8 @@ export function readClientOptions() {
   if (signingHost !== undefined) options.signingHost = signingHost;
   const timeoutMs = optionalNumber('timeout-ms');
   if (timeoutMs !== undefined) options.timeoutMs = timeoutMs;
+  const maxAttempts = optionalNumber('max-attempts');
+  if (maxAttempts !== undefined) options.maxAttempts = maxAttempts;
   if ($('allow-insecure-http').checked) options.allowInsecureHttp = true;
   return options;
 }
@@ -129,12 +179,47 @@ export function readProjectId() {
   return text('project-id');
 }
 
-/** The options of disassociateKeypair. The key or password is sent as typed (a PEM's blanks included). */
+/** The server auth chosen, or undefined. The key or password is sent as typed (a PEM's blanks included). */
+function readAuth() {
+  const type = $('auth-type').value;
+  if (type === 'keypair') return { type, key: $('auth-key').value };
+  if (type === 'password') return { type, key: $('auth-password').value };
+  return undefined;
+}
+
+/** The options of disassociateKeypair. */
 export function readDisassociateOptions() {
   const options = { ...readClientOptions(), projectId: readProjectId(), serverId: text('server-id') };
-  const type = $('auth-type').value;
-  if (type === 'keypair') options.auth = { type, key: $('auth-key').value };
-  if (type === 'password') options.auth = { type, key: $('auth-password').value };
+  const auth = readAuth();
+  if (auth) options.auth = auth;
+  return options;
+}
+
+/**
+ * The fleet's server IDs as listed: one a line, the first column of a CSV line (quotes removed); blank lines
+ * and `#` comments skipped. `lines[i]` is the line number (from 1) of `servers[i]`, to point at a bad entry.
+ */
+export function readFleetList() {
+  const servers = [];
+  const lines = [];
+  $('fleet-servers').value.split(/\r?\n/).forEach((line, at) => {
+    const [first] = line.trim().split(/[\s,;]+/);
+    if (!first || first.startsWith('#')) return;
+    servers.push(first.replace(/^"(.*)"$/, '$1'));
+    lines.push(at + 1);
+  });
+  return { servers, lines };
+}
+
+/** The options of disassociateKeypairs: the server auth, if any, goes with every server. */
+export function readFleetOptions() {
+  const auth = readAuth();
+  const servers = readFleetList().servers.map((serverId) => (auth ? { serverId, auth } : serverId));
+  const options = { ...readClientOptions(), projectId: readProjectId(), servers, wait: $('fleet-wait').checked };
+  const concurrency = optionalNumber('fleet-concurrency');
+  if (concurrency !== undefined) options.concurrency = concurrency;
+  const intervalMs = readIntervalMs();
+  if (intervalMs !== undefined) options.intervalMs = intervalMs;
   return options;
 }
 
@@ -143,10 +228,40 @@ export function readIntervalMs() {
   return optionalNumber('interval-ms');
 }
 
+/** `servers[3].auth.key` → `auth.key`: the fleet's auth is the form's one, sent with every server. */
+const FLEET_AUTH = /^servers\[\d+\]\.(auth(?:\.type|\.key)?)$/;
+/** `servers[3]`, `servers[3].serverId`: an entry of the list, at index 3. */
+const FLEET_ENTRY = /^servers\[(\d+)\]/;
+
 function inputFor(field) {
+  const fleetAuth = FLEET_AUTH.exec(field ?? '');
+  if (fleetAuth) return inputFor(fleetAuth[1]);
+  if (FLEET_ENTRY.test(field ?? '')) return $('fleet-servers');
   if (field === 'auth.key') return $($('auth-type').value === 'password' ? 'auth-password' : 'auth-key');
   const id = FIELD_INPUTS[field];
   return id ? $(id) : null;
+}
+
+/** The visible label of the input that holds option `field` ("Server auth"), or undefined. */
+export function labelOf(field) {
+  const input = field ? inputFor(field) : null;
+  return input?.labels?.[0]?.firstChild?.textContent.trim() || undefined;
+}
+
+/**
+ * A problem with entry `servers[i]` says which line it is on, and selects that line, so that it can be found
+ * among hundreds.
+ */
+function pointAtFleetEntry(field, message) {
+  const entry = FLEET_ENTRY.exec(field);
+  if (!entry || FLEET_AUTH.test(field)) return message;
+  const line = readFleetList().lines[Number(entry[1])];
+  if (line === undefined) return message;
+  const textarea = $('fleet-servers');
+  const starts = textarea.value.split('\n').slice(0, line - 1).reduce((offset, text) => offset + text.length + 1, 0);
+  const length = textarea.value.split('\n')[line - 1].length;
+  textarea.setSelectionRange(starts, starts + length);
+  return `Line ${line}: ${message}`;
 }
 
 /**
@@ -165,7 +280,7 @@ export function showFieldError(field, message, { focus = true } = {}) {
   note.className = 'field-error';
   note.id = `${input.id}-error`;
   note.dataset.field = field;
-  note.textContent = message;
+  note.textContent = pointAtFleetEntry(field, message);
   container.append(note);
   input.setAttribute('aria-invalid', 'true');
   input.setAttribute('aria-errormessage', note.id);
@@ -195,6 +310,9 @@ const STAND_INS = {
   endpoint: 'https://kms.cn-north-4.myhuaweicloud.com',
   signingHost: 'kms.cn-north-4.myhuaweicloud.com',
   timeoutMs: 30000,
+  maxAttempts: 3,
+  intervalMs: 500,
+  concurrency: 8,
   projectId: '0'.repeat(32),
   serverId: '00000000-0000-4000-8000-000000000000',
 };

@@ -16,6 +16,39 @@ const SUMMARIES = {
   PENDING: 'Waiting for the task.',
 };
 
+/**
+ * What is known of the task followed: the server asked for, then the task ID (the unbind's answer), the
+ * server's and key pair's names (the task lists), and the request ID (when the library reports it).
+ */
+let followed = {};
+
+/** The summary of `phase`; a success names the key pair and the server when the task lists did. */
+function summaryOf(phase) {
+  if (phase !== 'SUCCESS' || !followed.keypairName) return SUMMARIES[phase];
+  const server = followed.serverName ?? followed.serverId;
+  return `Succeeded: key pair ${followed.keypairName} is unbound from ${server}. Reset the server password to log in.`;
+}
+
+/** Shows what is known of the followed task, each detail once it is known. */
+function showFollowed() {
+  $('task-server-name').textContent = followed.serverName ?? '';
+  $('task-server-id').textContent = followed.serverId ?? '';
+  $('task-keypair').textContent = followed.keypairName ?? '';
+  $('task-id').textContent = followed.taskId ?? '';
+  $('task-request-id').textContent = followed.requestId ?? '';
+  const known = {
+    server: followed.serverId,
+    keypair: followed.keypairName,
+    task: followed.taskId,
+    request: followed.requestId,
+  };
+  for (const element of $('task-details').querySelectorAll('[data-detail]')) {
+    element.hidden = !known[element.dataset.detail];
+  }
+  $('task-details').hidden = !followed.taskId;
+  if ($('task-panel').dataset.state === 'SUCCESS') $('task-summary').textContent = summaryOf('SUCCESS');
+}
+
 /** Puts the task panel in a state: idle, sending, invalid, READY, RUNNING, SUCCESS, FAILED, PENDING, stopped, error. */
 function setTaskState(state, summary) {
   const panel = $('task-panel');
@@ -39,16 +72,31 @@ function setTaskState(state, summary) {
 }
 
 export function showSending(serverId) {
-  $('task-id').textContent = '';
-  $('task-id').parentElement.hidden = true;
+  followed = { serverId };
+  showFollowed();
   $('task-log').replaceChildren();
   setTaskState('sending', `Asking KPS to unbind the key pair of ${serverId}…`);
 }
 
 export function showTaskStarted(taskId) {
-  $('task-id').textContent = taskId;
-  $('task-id').parentElement.hidden = false;
+  followed.taskId = taskId;
+  showFollowed();
   setTaskState('READY', SUMMARIES.READY);
+}
+
+/** Takes the server's and key pair's names from the task lists, once they list the followed task. */
+export function noteListedTasks(...lists) {
+  const entry = lists.flatMap((list) => list.tasks).find((task) => task.taskId === followed.taskId);
+  if (!entry) return;
+  followed.serverName = entry.serverName || undefined;
+  followed.keypairName = entry.keypairName || undefined;
+  showFollowed();
+}
+
+/** The request ID of the unbind's answer, for support and audit logs. */
+export function showRequestId(requestId) {
+  followed.requestId = requestId;
+  showFollowed();
 }
 
 /** Shows a status seen while polling (the raw string is kept in the log). */
@@ -62,7 +110,7 @@ export function showTaskStatus(status, startedAt) {
     item.textContent = `${status} at ${seconds} s`;
     log.append(item);
   }
-  setTaskState(phase, phase === 'PENDING' ? `${SUMMARIES.PENDING} Status: ${status}.` : SUMMARIES[phase]);
+  setTaskState(phase, phase === 'PENDING' ? `${SUMMARIES.PENDING} Status: ${status}.` : summaryOf(phase));
 }
 
 export function showStoppedWaiting() {
@@ -73,25 +121,42 @@ export function showInvalid() {
   setTaskState('invalid', 'Nothing was sent: correct the highlighted input.');
 }
 
-export function showTaskError() {
-  setTaskState('error', 'The request failed: see the error below.');
+/** The request failed; `where` says where to look ("below", or the input it is about). */
+export function showTaskError(where = 'see the error below') {
+  setTaskState('error', `The request failed: ${where}.`);
 }
 
 export function resetTaskPanel() {
   setTaskState('idle', 'No task yet.');
 }
 
-/** Shows a failure (a KpsError or anything else thrown) as a readable list of its fields. */
-export function showError(error) {
+/**
+ * The message, unless other rows already say it: a failed task's message is its ID (shown in the task
+ * panel), its status, and its task error code and message (rows of their own).
+ */
+function messageRow(error, shownAt) {
+  if (shownAt) return `Shown at ${shownAt}, in the form.`;
+  const message = error?.message ?? String(error);
+  if (error?.taskErrorMessage && message.includes(error.taskErrorMessage)) return undefined;
+  return message;
+}
+
+/**
+ * Shows a failure (a KpsError or anything else thrown) as a readable list of its fields. `shownAt` names the
+ * input whose note already shows the message.
+ */
+export function showError(error, { shownAt } = {}) {
   const rows = [
     ['Name', error?.name],
     ['Code', error?.code],
-    ['HTTP status', error?.status === undefined ? undefined : String(error.status)],
+    // 0 is "no response": there is no status to show.
+    ['HTTP status', error?.status ? String(error.status) : undefined],
     ['Request ID', error?.requestId],
+    ['Attempts', error?.attempts > 1 ? String(error.attempts) : undefined],
     ['Option', error?.field],
     ['Task error code', error?.taskErrorCode],
     ['Task error', error?.taskErrorMessage],
-    ['Message', error?.message ?? String(error)],
+    ['Message', messageRow(error, shownAt)],
   ];
   const list = $('error-details');
   list.replaceChildren();
@@ -134,7 +199,8 @@ function serverCell(task) {
 }
 
 function timeText(taskTime) {
-  return Number.isFinite(taskTime) ? new Date(taskTime).toLocaleString() : '—';
+  if (!Number.isFinite(taskTime)) return '—';
+  return new Date(taskTime).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
 }
 
 function emptyRow(columns, message) {

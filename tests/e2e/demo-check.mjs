@@ -1,6 +1,7 @@
 // `cargo xtask demo --check`: the demo page served by the emulator, driven headless in Chromium the way a first-time
-// user would: load it, press Disassociate on the pre-filled form, and see the task succeed. Exits 0 when it does,
-// 1 (with what the page showed) when it does not. Usage: node tests/e2e/demo-check.mjs URL
+// user would: load it, press Disassociate on the pre-filled form and see the task succeed, then switch to the fleet
+// mode and see its pre-filled servers (the emulator's `--fleet` ones) all unbound. Exits 0 when both work, 1 (with
+// what the page showed) when one does not. Usage: node tests/e2e/demo-check.mjs URL
 import { launchChromium, recordPageProblems } from '../js/chromium.mjs';
 
 const url = process.argv[2];
@@ -10,6 +11,7 @@ if (!url) {
 }
 
 const OUTCOMES = ['SUCCESS', 'FAILED', 'error', 'invalid', 'stopped'];
+const FLEET_OUTCOMES = ['done', 'incomplete', 'stopped', 'invalid'];
 
 async function check(page, problems) {
   await page.goto(url);
@@ -30,8 +32,22 @@ async function check(page, problems) {
     const shown = [await page.textContent('#task-summary'), await page.innerText('#error-panel')];
     throw new Error(`the task ended ${state}, not SUCCESS:\n${shown.join('\n')}`);
   }
+  const task = `task ${await page.textContent('#task-id')}: ${await page.textContent('#task-summary')}`;
+
+  // The success took the token out of the form, as it should: the emulator panel puts it back.
+  await page.click('#fill-defaults');
+  await page.check('input[name="mode"][value="fleet"]');
+  await page.click('#start-fleet');
+  const ended = FLEET_OUTCOMES.map((state) => `#fleet-panel[data-state="${state}"]`).join(', ');
+  await page.waitForSelector(ended, { timeout: 60000 });
+  const fleet = await page.textContent('#fleet-summary');
+  if ((await page.getAttribute('#fleet-panel', 'data-state')) !== 'done') {
+    const notes = await page.$$eval('.field-error', (items) => items.map((item) => item.textContent));
+    const table = await page.innerText('#fleet-table');
+    throw new Error(`the pre-filled fleet did not succeed whole:\n${fleet}\n${[...notes, table].join('\n')}`);
+  }
   if (problems.length > 0) throw new Error(`the page reported problems:\n${problems.join('\n')}`);
-  return `kps-wasm ${version}, task ${await page.textContent('#task-id')}: ${await page.textContent('#task-summary')}`;
+  return `kps-wasm ${version}, ${task}\nfleet: ${fleet}`;
 }
 
 const browser = await launchChromium();

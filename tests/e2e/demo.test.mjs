@@ -2,8 +2,9 @@
 // as a user would use it. `cargo xtask test` starts the emulator (fast task timings) and passes the page's URL
 // in KPS_DEMO_URL. Screenshots go to tests/e2e/artifacts/ (git-ignored).
 //
-// The cases run in parallel against one emulator, reset once: each unbinds a server of its own, and only one
-// creates failed tasks, so none sees another's effects.
+// The cases run in parallel against one emulator, reset once: each unbinds servers of its own (the fleet cases
+// each a range of the emulator's `--fleet` servers), and only one creates failed tasks, so none sees another's
+// effects.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
@@ -25,7 +26,13 @@ const SERVERS = {
   forPhone: '5ba4e000-0000-4000-8000-000000000003',
   forAkSk: '5ba4e000-0000-4000-8000-000000000004',
   forStop: '5ba4e000-0000-4000-8000-000000000005',
+  forNames: '5ba4e000-0000-4000-8000-000000000006',
+  runningForAuth: '5ba4e000-0000-4000-8000-000000000009',
 };
+/** The emulator's fleet server `n` (`--fleet N`, emulator/README.md): stopped, key pair `KeyPair-fleet`. */
+const fleetServer = (n) => `f1ee7000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+/** Servers `from`…`to` of the fleet, both included. */
+const fleetRange = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => fleetServer(from + i));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -88,6 +95,61 @@ async function pollFast(page) {
 
 const progressStates = (page) => page.$$eval('#progress li', (items) => items.map((item) => item.dataset.state));
 const statusesSeen = (page) => page.$$eval('#task-log li', (items) => items.map((item) => item.dataset.status));
+
+async function emulatorTasksOf(serverIds) {
+  const state = await (await fetch(new URL('/__emulator/state', DEMO_URL))).json();
+  const wanted = new Set(serverIds);
+  return state.tasks.filter((task) => wanted.has(task.server_id));
+}
+
+/** Switches the page to its fleet mode and lists `servers` (lines as typed), polling every 100 ms. */
+async function fillFleet(page, servers, { concurrency } = {}) {
+  await page.check('input[name="mode"][value="fleet"]');
+  await pollFast(page);
+  if (concurrency !== undefined) await page.fill('#fleet-concurrency', String(concurrency));
+  // Last: leaving the list for another input would check it there and then (live validation).
+  await page.fill('#fleet-servers', servers.join('\n'));
+}
+
+/** Waits until the fleet panel reaches an end state and returns it. */
+async function fleetOutcome(page, timeout = 60000) {
+  const states = ['done', 'incomplete', 'stopped', 'invalid'];
+  await page.waitForSelector(states.map((state) => `#fleet-panel[data-state="${state}"]`).join(', '), { timeout });
+  return page.getAttribute('#fleet-panel', 'data-state');
+}
+
+const fleetTotals = (page) =>
+  page.$$eval('#fleet-totals > div', (items) =>
+    Object.fromEntries(items.map((item) => [item.dataset.total, Number(item.querySelector('dd').textContent)])),
+  );
+
+/** The fleet table as `{ serverId, outcome, taskId, status, attempts, error }` rows, in order. */
+const fleetRows = (page) =>
+  page.$$eval('#fleet-table tbody tr', (rows) =>
+    rows.map((row) => {
+      const cell = (column) => row.querySelector(`td[data-column="${column}"]`);
+      return {
+        serverId: row.dataset.serverId,
+        outcome: row.dataset.outcome,
+        taskId: cell('task').textContent,
+        status: cell('status').querySelector('code')?.textContent,
+        attempts: Number(cell('attempts').textContent),
+        error: cell('error').textContent,
+      };
+    }),
+  );
+
+/** Clicks `button` and returns the text of the file it downloads. */
+async function downloadedText(page, button) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+  return { name: download.suggestedFilename(), text: await readFile(await download.path(), 'utf8') };
+}
+
+/** The visible text of `selector` (innerText: what a reader sees, hidden parts left out). */
+const visibleText = (page, selector) => page.$eval(selector, (element) => element.innerText);
+
+/** Counts the occurrences of `needle` in `text`. */
+const occurrences = (text, needle) => text.split(needle).length - 1;
 
 const VALIDATION_CASES = [
   {
@@ -235,7 +297,7 @@ describe('the demo page', { concurrency: 3 }, () => {
     await page.screenshot({ path: new URL('demo-error-desktop.png', ARTIFACTS).pathname, fullPage: true });
   });
 
-  it('shows a task that fails as FAILED with its error, lists it as failed, and Clear failed removes it', async (t) => {
+  it('shows a task that fails as FAILED with each message once, lists it as failed, and Clear failed removes it', async (t) => {
     const { page } = await openDemo(t);
     await page.fill('#server-id', SERVERS.failing);
     await page.check('#keep-secrets');
@@ -248,6 +310,9 @@ describe('the demo page', { concurrency: 3 }, () => {
     assert.equal(details.code, 'TASK_FAILED');
     assert.equal(details['task-error-code'], 'KPS.0003');
     assert.deepEqual(await progressStates(page), ['done', 'done', 'failed']);
+    // Issue 13, item 9: the task's error appears once, not in a row of its own and again in the message.
+    const shown = `${await visibleText(page, '#task-panel')}\n${await visibleText(page, '#error-panel')}`;
+    assert.equal(occurrences(shown, details['task-error']), 1, shown);
     const taskId = await page.textContent('#task-id');
     await page.waitForSelector(`#failed-tasks tr[data-task-id="${taskId}"]`);
     assert.match(await page.textContent(`#failed-tasks tr[data-task-id="${taskId}"]`), /legacy-01.*KPS\.0003/s);
@@ -337,6 +402,294 @@ describe('the demo page', { concurrency: 3 }, () => {
     assert.ok(widths.scroll <= widths.view, `the page is ${widths.scroll}px wide in a ${widths.view}px screen`);
     assert.deepEqual(problems, []);
     await page.screenshot({ path: new URL('demo-phone.png', ARTIFACTS).pathname, fullPage: true });
+  });
+  // Issue 13, item 9: the page as an admin reads it.
+
+  it('names the server and its key pair on success, from the task lists, not only the task ID', async (t) => {
+    const { page } = await openDemo(t);
+    await page.fill('#server-id', SERVERS.forNames);
+    await pollFast(page);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/keypairs/disassociate')),
+      page.click('#disassociate'),
+    ]);
+    assert.equal(await taskOutcome(page), 'SUCCESS', await page.textContent('#error-panel'));
+    await page.waitForFunction(() => document.getElementById('task-keypair').textContent !== '');
+    const summary = await page.textContent('#task-summary');
+    assert.match(summary, /^Succeeded: key pair KeyPair-spare is unbound from spare-06\. /);
+    assert.equal(await page.textContent('#task-server-name'), 'spare-06');
+    assert.equal(await page.textContent('#task-server-id'), SERVERS.forNames);
+    assert.equal(await page.textContent('#task-keypair'), 'KeyPair-spare');
+    assert.match(await page.textContent('#task-id'), UUID);
+    // The request ID of a success needs the library's response metadata (issue 13, item 5): shown once it has it.
+    const takesOnResponse = await page.evaluate(
+      () =>
+        window.kps.validateOptions('disassociateKeypair', {
+          region: 'cn-north-4', token: 't', projectId: '0'.repeat(32),
+          serverId: '00000000-0000-4000-8000-000000000000', onResponse() {},
+        }) === undefined,
+    );
+    if (takesOnResponse) {
+      assert.equal(await page.textContent('#task-request-id'), response.headers()['x-request-id']);
+    } else {
+      assert.equal(await page.isVisible('#task-request-id'), false, 'no empty Request ID row');
+    }
+  });
+
+  it('highlights the Server auth input with the message when a running server gets no key (KPS.6005)', async (t) => {
+    const { page } = await openDemo(t);
+    await page.fill('#server-id', SERVERS.runningForAuth);
+    await page.click('#disassociate');
+    assert.equal(await taskOutcome(page), 'error');
+
+    assert.equal(await page.getAttribute('#auth-type', 'aria-invalid'), 'true');
+    const note = await page.getAttribute('#auth-type', 'aria-errormessage');
+    assert.match(await page.textContent(`#${note}`), /^KPS\.6005: .*running.*KeyPair-spare/);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'auth-type', 'the input has the focus');
+    assert.match(await page.textContent('#task-summary'), /correct the highlighted input/);
+    const details = await errorDetails(page);
+    assert.equal(details.code, 'KPS.6005');
+    assert.match(details['request-id'], /^[0-9a-f]{32}$/, 'the request ID stays, for support');
+    assert.equal(details.message, 'Shown at Server auth, in the form.', 'the message is not shown twice');
+  });
+
+  it('keeps the token after a failed request, so a retry needs no paste, and forgets it on a button', async (t) => {
+    const { page } = await openDemo(t);
+    await page.fill('#server-id', SERVERS.noKeypair);
+    assert.equal(await page.isChecked('#keep-secrets'), false);
+    await page.click('#disassociate');
+    assert.equal(await taskOutcome(page), 'error');
+    assert.equal(await page.inputValue('#token'), 'emulator-token', 'the token stays after a failure');
+
+    await page.click('#forget-secrets');
+    assert.equal(await page.inputValue('#token'), '');
+    assert.equal(await page.getAttribute('#token', 'placeholder'), 'Cleared');
+    assert.equal(await page.isChecked('#keep-secrets'), false, 'the choice is left as it was');
+  });
+
+  it('shows no HTTP status when there was no response', async (t) => {
+    const { page } = await openDemo(t);
+    // The emulator drops the connection (TCP reset) without acting: a network error, status 0.
+    await page.fill('#endpoint', new URL('/__emulator/fault/reset', DEMO_URL).href);
+    await page.click('#disassociate');
+    assert.equal(await taskOutcome(page), 'error');
+    const details = await errorDetails(page);
+    assert.equal(details.name, 'KpsNetworkError');
+    assert.equal(details['http-status'], undefined, `rows: ${Object.keys(details).join(', ')}`);
+    assert.doesNotMatch(await visibleText(page, '#error-panel'), /HTTP status/);
+  });
+
+  it('fits the task tables in 1280 px without cutting a Task ID or a Delete button', async (t) => {
+    const { page } = await openDemo(t, DESKTOP);
+    // The lists as KPS could send them, with long names and a long error: the layout, not the data, is tested.
+    const task = (n, extra) => ({
+      task_id: `7a5c${n}e00-0000-4000-8000-00000000000${n}`,
+      operate_type: 'RUNNING_UNBIND',
+      task_time: String(Date.UTC(2025, 0, 2, 3, 4, 5)),
+      server_name: `ecs-production-frontend-eu-${n}`,
+      server_id: `5e7e${n}000-0000-4000-8000-00000000000${n}`,
+      keypair_name: 'KeyPair-production-2024',
+      ...extra,
+    });
+    const failure = {
+      operate_type: 'FAILED_UNBIND',
+      task_error_code: 'KPS.0003',
+      task_error_msg: 'dependency service unavailable: the password reset plug-in (CloudResetPwdAgent) did not answer',
+    };
+    const lists = {
+      'running-tasks': { total: 2, tasks: [task(1), task(2)] },
+      'failed-tasks': { total: 2, tasks: [task(3, failure), task(4, failure)] },
+    };
+    await page.route(/\/v3\/[0-9a-f]{32}\/(running|failed)-tasks/, (route) => {
+      const list = new URL(route.request().url()).pathname.split('/').at(-1);
+      return route.fulfill({
+        status: 200,
+        contentType: 'application/json;charset=UTF-8',
+        headers: { 'X-Request-Id': '0'.repeat(32) },
+        body: JSON.stringify(lists[list]),
+      });
+    });
+    await page.click('#refresh-tasks');
+    await page.waitForSelector('#failed-tasks tbody tr[data-task-id] button');
+
+    const cut = await page.evaluate(() => {
+      const problems = [];
+      for (const region of document.querySelectorAll('#tasks .table-scroll')) {
+        const box = region.getBoundingClientRect();
+        if (region.scrollWidth > region.clientWidth) {
+          problems.push(`${region.getAttribute('aria-labelledby')} scrolls: ${region.scrollWidth} > ${region.clientWidth}`);
+        }
+        const wanted = region.querySelectorAll('td[data-label="Task ID"] code, td button');
+        for (const element of wanted) {
+          const { left, right } = element.getBoundingClientRect();
+          if (left < box.left || right > box.right) problems.push(`${element.textContent} is cut (${left}–${right})`);
+        }
+      }
+      return problems;
+    });
+    assert.deepEqual(cut, []);
+    const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: innerWidth }));
+    assert.ok(widths.scroll <= widths.view, `the page is ${widths.scroll}px wide in a ${widths.view}px window`);
+    await page.screenshot({ path: new URL('demo-tasks-desktop.png', ARTIFACTS).pathname, fullPage: true });
+  });
+
+  it('shows the whole project ID on a phone, and an error box whose message reads as sentences', async (t) => {
+    const { page } = await openDemo(t, PHONE);
+    for (const input of ['#project-id', '#server-id']) {
+      const { scroll, client } = await page.$eval(input, (e) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
+      assert.ok(scroll <= client, `${input} shows ${client}px of its ${scroll}px`);
+    }
+    await page.fill('#server-id', SERVERS.noKeypair);
+    await page.click('#disassociate');
+    assert.equal(await taskOutcome(page), 'error');
+    const { message, list } = await page.evaluate(() => ({
+      message: document.querySelector('#error-details dd[data-key="message"]').getBoundingClientRect().width,
+      list: document.getElementById('error-details').getBoundingClientRect().width,
+    }));
+    assert.ok(message >= 0.9 * list, `the message has ${message}px of the box's ${list}px`);
+    await page.screenshot({ path: new URL('demo-error-phone.png', ARTIFACTS).pathname, fullPage: true });
+  });
+
+  // Issue 14, item 4: the fleet mode.
+
+  it('unbinds a fleet to the end with live rows and the totals right, and downloads the report', async (t) => {
+    const { page } = await openDemo(t);
+    const servers = [...fleetRange(11, 30), SERVERS.noKeypair];
+    await fillFleet(page, servers, { concurrency: 4 });
+    assert.match(await page.textContent('#fleet-count'), /\(21 servers\)/);
+    await page.click('#start-fleet');
+    assert.equal(await fleetOutcome(page), 'incomplete', await page.textContent('#fleet-summary'));
+
+    assert.deepEqual(await fleetTotals(page), { total: 21, succeeded: 20, failed: 1, started: 0, notStarted: 0 });
+    assert.match(await page.textContent('#fleet-summary'), /^Done: 20 of 21 unbound, 1 failed\. \d+ API requests\.$/);
+    const rows = await fleetRows(page);
+    assert.deepEqual(rows.map((row) => row.serverId), servers, 'one row per server, in the order listed');
+    for (const row of rows.slice(0, 20)) {
+      assert.equal(row.outcome, 'succeeded');
+      assert.match(row.taskId, UUID);
+      assert.equal(row.status, 'SUCCESS_UNBIND');
+      assert.equal(row.attempts, 1);
+    }
+    assert.equal(rows[20].outcome, 'failed');
+    assert.match(rows[20].error, /^KPS\.6004 /);
+    const tasks = await emulatorTasksOf(servers);
+    assert.deepEqual(
+      tasks.map((task) => task.task_id).sort(),
+      rows.slice(0, 20).map((row) => row.taskId).sort(),
+      'exactly the emulator\'s tasks, one per server',
+    );
+    for (const serverId of servers.slice(0, 20)) assert.equal((await emulatorServer(serverId)).keypair_name, null);
+
+    const csv = await downloadedText(page, '#download-csv');
+    assert.match(csv.name, /^kps-fleet-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.csv$/);
+    const lines = csv.text.trimEnd().split('\r\n');
+    assert.equal(lines[0], 'serverId,outcome,taskId,status,attempts,errorCode,errorMessage');
+    assert.equal(lines.length, 1 + servers.length, 'a header, then one line per server');
+    assert.deepEqual(lines.slice(1).map((line) => line.split(',')[0]), servers);
+    assert.equal(lines[1], [servers[0], 'succeeded', rows[0].taskId, 'SUCCESS_UNBIND', '1', '', ''].join(','));
+    assert.match(lines[21], new RegExp(`^${SERVERS.noKeypair},failed,,,1,KPS\\.6004,`));
+
+    const json = await downloadedText(page, '#download-json');
+    assert.match(json.name, /\.json$/);
+    const report = JSON.parse(json.text);
+    assert.equal(report.total, 21);
+    assert.equal(report.succeeded, 20);
+    assert.equal(report.aborted, false);
+    assert.deepEqual(report.results.map((result) => result.taskId), rows.map((row) => row.taskId || undefined));
+    assert.equal(report.results[20].error.code, 'KPS.6004');
+    await page.screenshot({ path: new URL('demo-fleet-desktop.png', ARTIFACTS).pathname, fullPage: true });
+  });
+
+  it('stops a fleet mid-way on Stop and keeps every started task listed with its ID', async (t) => {
+    const { page } = await openDemo(t);
+    const servers = fleetRange(31, 70);
+    // Each request waits 250 ms at the emulator (a per-request path fault: other cases are not slowed).
+    await page.fill('#endpoint', new URL('/__emulator/fault/delay=250', DEMO_URL).href);
+    await fillFleet(page, servers, { concurrency: 2 });
+    await page.click('#start-fleet');
+    await page.waitForFunction(
+      () => document.querySelectorAll('#fleet-table td[data-column="task"] code').length >= 4,
+      undefined,
+      { timeout: 30000 },
+    );
+    await page.click('#stop-fleet');
+    assert.equal(await fleetOutcome(page), 'stopped', await page.textContent('#fleet-summary'));
+
+    const rows = await fleetRows(page);
+    const totals = await fleetTotals(page);
+    const started = rows.filter((row) => row.outcome === 'started');
+    const notStarted = rows.filter((row) => row.outcome === 'not-started');
+    assert.ok(notStarted.length > 0, 'the fleet was stopped before its end');
+    assert.equal(totals.started, started.length);
+    assert.equal(totals.notStarted, notStarted.length);
+    assert.equal(totals.succeeded + totals.failed + totals.started + totals.notStarted, servers.length);
+    for (const row of notStarted) assert.equal(row.taskId, '');
+    for (const row of started) assert.match(row.taskId, UUID);
+    assert.match(
+      await page.textContent('#fleet-summary'),
+      new RegExp(`^Stopped: ${totals.succeeded} unbound, .*${totals.notStarted} not started\\.`),
+    );
+    // Nothing started is lost: every task the emulator has for these servers is listed, with its ID.
+    const tasks = await emulatorTasksOf(servers);
+    assert.ok(tasks.length >= 4);
+    const listed = new Map(rows.map((row) => [row.serverId, row.taskId]));
+    for (const task of tasks) assert.equal(listed.get(task.server_id), task.task_id, `the task of ${task.server_id}`);
+    // Ready for the next fleet once the task lists (slowed down too) are read again.
+    await page.waitForSelector('#start-fleet:enabled');
+    assert.equal(await page.isEnabled('#download-json'), true);
+    const report = JSON.parse((await downloadedText(page, '#download-json')).text);
+    assert.equal(report.aborted, true);
+    await page.screenshot({ path: new URL('demo-fleet-stopped-desktop.png', ARTIFACTS).pathname, fullPage: true });
+  });
+
+  it('highlights a bad fleet entry on its line, with the library message, and sends nothing', async (t) => {
+    const { page, apiRequests } = await openDemo(t);
+    await fillFleet(page, [fleetServer(71), '# the web servers', '', 'not-a-server-id', fleetServer(72)]);
+    await page.click('#start-fleet');
+    assert.equal(await fleetOutcome(page), 'invalid');
+    assert.equal(await page.getAttribute('#fleet-servers', 'aria-invalid'), 'true');
+    const note = page.locator('#fleet-servers-error');
+    assert.equal(await note.getAttribute('data-field'), 'servers[1]');
+    assert.match(await note.textContent(), /^Line 4: servers\[1\] must be a UUID/);
+    const selected = await page.$eval('#fleet-servers', (e) => e.value.slice(e.selectionStart, e.selectionEnd));
+    assert.equal(selected, 'not-a-server-id', 'the bad line is selected');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'fleet-servers');
+    assert.deepEqual(apiRequests, []);
+    assert.equal(await page.inputValue('#token'), 'emulator-token');
+  });
+
+  it('keeps a 200-server fleet table in place: each change rewrites its own row, never the table', async (t) => {
+    const { page, problems } = await openDemo(t);
+    const servers = fleetRange(101, 300);
+    await fillFleet(page, servers, { concurrency: 16 });
+    await page.evaluate(() => {
+      window.tableRewrites = 0;
+      new MutationObserver((records) => {
+        window.tableRewrites += records.length;
+      }).observe(document.querySelector('#fleet-table tbody'), { childList: true });
+    });
+    await page.click('#start-fleet');
+    await page.waitForSelector('#fleet-table tbody tr[data-outcome="succeeded"]', { timeout: 30000 });
+    await page.$eval('#fleet-table tbody tr', (row) => {
+      row.dataset.marked = 'yes';
+    });
+    assert.equal(await fleetOutcome(page, 120000), 'done', await page.textContent('#fleet-summary'));
+    assert.deepEqual(await fleetTotals(page), { total: 200, succeeded: 200, failed: 0, started: 0, notStarted: 0 });
+    assert.equal(await page.evaluate(() => window.tableRewrites), 1, 'the rows were put in once, at the start');
+    assert.equal(await page.getAttribute('#fleet-table tbody tr', 'data-marked'), 'yes', 'the same row element');
+    assert.equal(await page.locator('#fleet-table tbody tr').count(), 200);
+    assert.deepEqual(problems, []);
+  });
+
+  it('runs a fleet on a phone without sideways scrolling', async (t) => {
+    const { page, problems } = await openDemo(t, PHONE);
+    await fillFleet(page, fleetRange(81, 90));
+    await page.click('#start-fleet');
+    assert.equal(await fleetOutcome(page), 'done', await page.textContent('#fleet-summary'));
+    const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: innerWidth }));
+    assert.ok(widths.scroll <= widths.view, `the page is ${widths.scroll}px wide in a ${widths.view}px screen`);
+    assert.deepEqual(problems, []);
+    await page.screenshot({ path: new URL('demo-fleet-phone.png', ARTIFACTS).pathname, fullPage: true });
   });
 });
 

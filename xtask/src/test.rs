@@ -237,9 +237,18 @@ fn demo_page(_: &Tools) -> Result {
 }
 
 /// tests/e2e/demo.test.mjs against a fresh emulator with short task phases (under a second in all, yet long
-/// enough that a 100 ms poll sees RUNNING on a busy machine). Screenshots land in tests/e2e/artifacts/.
+/// enough that a 100 ms poll sees RUNNING on a busy machine), and fleet servers for the fleet mode's cases.
+/// Screenshots land in tests/e2e/artifacts/.
 fn demo_end_to_end(_: &Tools) -> Result {
-    let emulator = Emulator::start(0, &["--task-ready-ms", "300", "--task-running-ms", "600"])?;
+    let args = [
+        "--task-ready-ms",
+        "300",
+        "--task-running-ms",
+        "600",
+        "--fleet",
+        "400",
+    ];
+    let emulator = Emulator::start(0, &args)?;
     process::run(
         node_test(&["tests/e2e/demo.test.mjs"]).env("KPS_DEMO_URL", format!("{}/", emulator.url)),
     )
