@@ -232,10 +232,7 @@ async function disassociateFleet(client, projectId) {
     controller.abort();
     showFleetStopping();
   };
-  showFleetStarting(
-    options.servers.map((server) => server.serverId ?? server),
-    options.concurrency,
-  );
+  showFleetStarting(options.servers.map((server) => server.serverId ?? server), options);
   reveal($('fleet-panel'));
   let report;
   try {
@@ -249,7 +246,7 @@ async function disassociateFleet(client, projectId) {
     stopFleet = null;
   }
   lastFleet = { report, finishedAt: new Date() };
-  showFleetReport(report, { wait: options.wait });
+  showFleetReport(report);
   await refreshTaskLists(client, projectId, { quiet: true });
   return report.succeeded === report.total;
 }

@@ -125,9 +125,9 @@ const fleetTotals = (page) =>
 
 /** The fleet table as `{ serverId, outcome, taskId, status, attempts, error }` rows, in order. */
 const fleetRows = (page) =>
-  page.$$eval('#fleet-table tbody tr', (rows) =>
+  page.$$eval('#fleet-rows [role="row"]', (rows) =>
     rows.map((row) => {
-      const cell = (column) => row.querySelector(`td[data-column="${column}"]`);
+      const cell = (column) => row.querySelector(`[data-column="${column}"]`);
       return {
         serverId: row.dataset.serverId,
         outcome: row.dataset.outcome,
@@ -608,7 +608,7 @@ describe('the demo page', { concurrency: 3 }, () => {
     await fillFleet(page, servers, { concurrency: 2 });
     await page.click('#start-fleet');
     await page.waitForFunction(
-      () => document.querySelectorAll('#fleet-table td[data-column="task"] code').length >= 4,
+      () => document.querySelectorAll('#fleet-rows [data-column="task"] code').length >= 4,
       undefined,
       { timeout: 30000 },
     );
@@ -666,18 +666,18 @@ describe('the demo page', { concurrency: 3 }, () => {
       window.tableRewrites = 0;
       new MutationObserver((records) => {
         window.tableRewrites += records.length;
-      }).observe(document.querySelector('#fleet-table tbody'), { childList: true });
+      }).observe(document.getElementById('fleet-rows'), { childList: true });
     });
     await page.click('#start-fleet');
-    await page.waitForSelector('#fleet-table tbody tr[data-outcome="succeeded"]', { timeout: 30000 });
-    await page.$eval('#fleet-table tbody tr', (row) => {
+    await page.waitForSelector('#fleet-rows [data-outcome="succeeded"]', { timeout: 30000 });
+    await page.$eval('#fleet-rows [role="row"]', (row) => {
       row.dataset.marked = 'yes';
     });
     assert.equal(await fleetOutcome(page, 120000), 'done', await page.textContent('#fleet-summary'));
     assert.deepEqual(await fleetTotals(page), { total: 200, succeeded: 200, failed: 0, started: 0, notStarted: 0 });
     assert.equal(await page.evaluate(() => window.tableRewrites), 1, 'the rows were put in once, at the start');
-    assert.equal(await page.getAttribute('#fleet-table tbody tr', 'data-marked'), 'yes', 'the same row element');
-    assert.equal(await page.locator('#fleet-table tbody tr').count(), 200);
+    assert.equal(await page.getAttribute('#fleet-rows [role="row"]', 'data-marked'), 'yes', 'the same row element');
+    assert.equal(await page.locator('#fleet-rows [role="row"]').count(), 200);
     assert.deepEqual(problems, []);
   });
 
