@@ -146,19 +146,11 @@ async function refreshTaskLists(client, projectId, { quiet = false } = {}) {
 }
 
 /**
- * `{ onResponse }` when this build of the library reports each answer's metadata (its request ID) that way,
- * else nothing. The option is being added (issue 13, item 5): until it lands, a success shows no request ID.
+ * The unbind's request ID, for support and audit logs: the one of its 2xx answer (a throttled attempt that was
+ * retried has its own).
  */
-function requestIdObserver(onRequestId) {
-  const probe = {
-    region: 'cn-north-4',
-    token: 'probe',
-    projectId: '0'.repeat(32),
-    serverId: '00000000-0000-4000-8000-000000000000',
-    onResponse() {},
-  };
-  if (kps.validateOptions('disassociateKeypair', probe) !== undefined) return {};
-  return { onResponse: ({ requestId }) => requestId && onRequestId(requestId) };
+function noteRequestId({ status, requestId }) {
+  if (status >= 200 && status < 300 && requestId) showRequestId(requestId);
 }
 
 /** Unbinds one server and follows its task. Returns whether the key pair was unbound. */
@@ -169,7 +161,7 @@ async function disassociate(client, projectId) {
   reveal($('task-panel'));
   let taskId;
   try {
-    taskId = await kps.disassociateKeypair({ ...options, ...requestIdObserver(showRequestId) });
+    taskId = await kps.disassociateKeypair({ ...options, onResponse: noteRequestId });
   } catch (error) {
     if (isValidationError(error)) showInvalid();
     const shownAt = showFailure(error);

@@ -17,8 +17,8 @@ const SUMMARIES = {
 };
 
 /**
- * What is known of the task followed: the server asked for, then the task ID (the unbind's answer), the
- * server's and key pair's names (the task lists), and the request ID (when the library reports it).
+ * What is known of the task followed: the server asked for, then the task ID and the request ID (the unbind's
+ * answer), and the server's and key pair's names (the task lists).
  */
 let followed = {};
 
