@@ -2,15 +2,17 @@
 //! `fetch` clients (bench/safe-raw-fetch.mjs, with a timeout, abort, redirect refusal and a size cap as a
 //! careful developer writes them; bench/raw-fetch.mjs, with none) and the official Python SDK: package size,
 //! Node start-up, per-call cost with the network stubbed, and throughput in Node and headless Chromium
-//! against the release-built emulator's benchmark path. Prints Markdown tables and writes every figure, each
+//! against the release-built emulator's benchmark path, and the fleet unbind through a rate-limited emulator
+//! (`fleet`). Prints Markdown tables and writes every figure, each
 //! round included, to `target/bench/results.json` (the tables also to `target/bench/results.md`); a full run
 //! also writes the tables into README.md, between its markers (see `readme`).
 //!
 //! The measuring is done by the scripts in `bench/`, each printing one JSON object; this file builds what
 //! they need, starts the emulator on 127.0.0.1, runs them with bounded rounds and a time limit each, and
-//! reports. Any measurement that could not be taken fails the command. The targets of issue 12 are reported
-//! as met or missed, computed from the run, never asserted.
+//! reports. Any measurement that could not be taken fails the command. The targets of issues 12 and 14 are
+//! reported as met or missed, computed from the run, never asserted.
 
+mod fleet;
 mod json;
 mod readme;
 
@@ -51,6 +53,8 @@ struct Plan {
     python_rounds: u32,
     python_round_ms: u32,
     startup_runs: u32,
+    /// Rounds of the fleet unbind (each about 20 s, set by the rate limit) in Node and in Chromium.
+    fleet_rounds: u32,
     per_call_calls: u32,
     per_call_warmup: u32,
     /// Longest any one script may run before it is stopped and the bench fails.
@@ -66,6 +70,7 @@ const FULL: Plan = Plan {
     python_rounds: 5,
     python_round_ms: 2000,
     startup_runs: 15,
+    fleet_rounds: 3,
     per_call_calls: 20_000,
     per_call_warmup: 2_000,
     script_limit: Duration::from_secs(600),
@@ -80,6 +85,7 @@ const QUICK: Plan = Plan {
     python_rounds: 3,
     python_round_ms: 500,
     startup_runs: 5,
+    fleet_rounds: 1,
     per_call_calls: 3_000,
     per_call_warmup: 500,
     script_limit: Duration::from_secs(120),
@@ -175,6 +181,28 @@ pub fn run(quick: bool) -> Result {
     )?;
     drop(emulator);
 
+    // A second emulator: the fleet's servers, a rate limit and ~2 s tasks would change what the others measure.
+    let fleet_args = fleet::emulator_args();
+    let fleet_args: Vec<&str> = fleet_args.iter().map(String::as_str).collect();
+    let emulator = Emulator::start_with(Profile::Release, 0, &fleet_args)?;
+    let url = emulator.url.as_str();
+    println!(
+        "    emulator (release, fleet of {}, {} requests/s) at {url}",
+        fleet::SERVERS,
+        fleet::RATE_LIMIT
+    );
+    let node_fleet = script(
+        &plan,
+        "fleet unbind in Node",
+        node(&["bench/node-fleet.mjs", url]).args(fleet::script_args(plan.fleet_rounds)),
+    )?;
+    let browser_fleet = script(
+        &plan,
+        "fleet unbind in headless Chromium",
+        node(&["bench/browser-fleet.mjs", url]).args(fleet::script_args(plan.fleet_rounds)),
+    )?;
+    drop(emulator);
+
     let machine = Machine {
         cores: thread::available_parallelism().map_or(0, usize::from),
         cpu: cpu_model(),
@@ -193,6 +221,8 @@ pub fn run(quick: bool) -> Result {
         node_throughput,
         python_sdk,
         browser_throughput,
+        node_fleet,
+        browser_fleet,
     };
     let tables = report.tables()?;
     println!("\n{tables}");
@@ -422,6 +452,8 @@ struct Report {
     node_throughput: Json,
     python_sdk: Json,
     browser_throughput: Json,
+    node_fleet: Json,
+    browser_fleet: Json,
 }
 
 /// One throughput case of a script's output.
@@ -507,6 +539,8 @@ impl Report {
             measured: format!("{ratio:.2}"),
             met: ratio >= PYTHON_TARGET,
         });
+        targets.extend(fleet::targets("Node", &self.node_fleet)?);
+        targets.extend(fleet::targets("Chromium", &self.browser_fleet)?);
         Ok(targets)
     }
 
@@ -650,10 +684,11 @@ impl Report {
             ratio(self.python_sdk.at(&["safe_raw_fetch_over_sdk"])?)?,
             ratio(self.python_sdk.at(&["raw_fetch_over_sdk"])?)?,
         )?;
+        fleet::table(w, &self.node_fleet, &self.browser_fleet)?;
 
         writeln!(
             w,
-            "\n**Targets** (issue 12; met or missed in this run, the bare raw-fetch ratios above are for information)\n"
+            "\n**Targets** (issues 12 and 14; met or missed in this run, the bare raw-fetch ratios above are for information)\n"
         )?;
         writeln!(
             w,
@@ -734,6 +769,8 @@ impl Report {
             ("node_throughput".into(), self.node_throughput.clone()),
             ("python_sdk_vs_kps_wasm".into(), self.python_sdk.clone()),
             ("browser_throughput".into(), self.browser_throughput.clone()),
+            ("node_fleet".into(), self.node_fleet.clone()),
+            ("browser_fleet".into(), self.browser_fleet.clone()),
             ("targets".into(), Json::Array(targets)),
         ]))
     }
@@ -820,6 +857,10 @@ mod tests {
                 cases.join(",")
             )
         };
+        let fleet = |runtime: &str| {
+            let round = r#"{"wall_s":22,"floor_s":20.2,"wall_over_floor":1.09,"allowed":1010,"throttled":20,"calls_per_server":2.06,"client_requests":1030,"succeeded":500,"failures":0,"lost":0,"doubled":0}"#;
+            format!(r#"{{"runtime":"{runtime}","rounds":[{round},{round},{round}]}}"#)
+        };
         let json = |text: String| Json::parse(&text).unwrap();
         Report {
             machine: Machine {
@@ -854,6 +895,8 @@ mod tests {
                 summary(2.6)
             )),
             browser_throughput: json(throughput("chromium 1")),
+            node_fleet: json(fleet("node v20")),
+            browser_fleet: json(fleet("chromium 1")),
         }
     }
 
@@ -880,12 +923,12 @@ mod tests {
                 .map(|t| (t.what, t.met))
                 .collect()
         };
-        // Made-up figures: 80,000 B; kps-wasm / safe raw fetch 0.9 everywhere; 2.4× the SDK.
+        // Made-up figures: 80,000 B; kps-wasm / safe raw fetch 0.9 everywhere; 2.4× the SDK; fleets on target.
         let before = verdicts(&report);
-        assert_eq!(before.len(), 1 + 8 + 1);
+        assert_eq!(before.len(), 1 + 8 + 1 + 2 * 4);
         assert!(before[0].1, "{before:?}");
         assert!(before[1..9].iter().all(|(_, met)| !met), "{before:?}");
-        assert!(before[9].1, "{before:?}");
+        assert!(before[9..].iter().all(|(_, met)| *met), "{before:?}");
         report.sizes[0].gzip = 90_001;
         report.python_sdk = Json::parse(
             &report
@@ -894,8 +937,22 @@ mod tests {
                 .replace(r#""ratio":{"median":2.4"#, r#""ratio":{"median":1.99"#),
         )
         .unwrap();
+        report.browser_fleet = Json::parse(&report.browser_fleet.to_string().replacen(
+            r#""lost":0"#,
+            r#""lost":1"#,
+            1,
+        ))
+        .unwrap();
         let after = verdicts(&report);
         assert!(!after[0].1 && !after[9].1, "{after:?}");
+        assert_eq!(
+            after[10..]
+                .iter()
+                .filter(|(_, met)| !met)
+                .collect::<Vec<_>>(),
+            [&after[17]],
+            "only Chromium's lost-or-doubled target"
+        );
     }
 
     #[test]
