@@ -172,6 +172,7 @@ impl<'a> Caller<'a> {
             if let Some(pacing) = self.pacing {
                 pacing.requests.set(pacing.requests.get() + 1);
             }
+            let sent = Date::now();
             let outcome = match self
                 .attempt(operation, attempt_timeout, timeout_ms, attempts.made())
                 .await
@@ -183,7 +184,7 @@ impl<'a> Caller<'a> {
             let now = Date::now();
             let failure = match outcome {
                 Ok(value) => {
-                    self.answered(now, None);
+                    self.answered(sent, now, None);
                     return Ok(value);
                 }
                 Err(failure) => failure,
@@ -192,7 +193,7 @@ impl<'a> Caller<'a> {
                 .retry_after
                 .as_deref()
                 .map(|retry_after| retry_after.delay_ms(now));
-            self.answered(now, Some((&failure, retry_after)));
+            self.answered(sent, now, Some((&failure, retry_after)));
             match attempts.after_failure(failure, retry_after, now, js_sys::Math::random()) {
                 Next::RetryAfter(ms) => {
                     timer::sleep(ms, self.signal)
@@ -258,20 +259,28 @@ impl<'a> Caller<'a> {
         self.request_id.borrow().clone()
     }
 
-    /// In a fleet, waits until the pacer lets the next request go.
+    /// In a fleet, waits until the pacer lets the next request go: for its slot, and for a new one if the
+    /// gateway refused a request meanwhile (the slot was spaced at a pace it refused).
     async fn wait_for_turn(&self) -> Result<(), Failure> {
         let Some(pacing) = self.pacing else {
             return Ok(());
         };
-        let wait = pacing.pacer.borrow_mut().wait_ms(Date::now());
-        if wait >= 1.0 {
-            timer::sleep(wait as u32, self.signal).await?;
+        loop {
+            let (wait, episode) = {
+                let mut pacer = pacing.pacer.borrow_mut();
+                (pacer.wait_ms(Date::now()), pacer.episode())
+            };
+            if wait >= 1.0 {
+                timer::sleep(wait as u32, self.signal).await?;
+            }
+            if pacing.pacer.borrow().episode() == episode {
+                return Ok(());
+            }
         }
-        Ok(())
     }
 
-    /// Tells the pacer how a request was answered (`failure` with its `Retry-After`, or `None`).
-    fn answered(&self, now: f64, failure: Option<(&Failure, Option<f64>)>) {
+    /// Tells the pacer how a request sent at `sent` was answered (`failure` with its `Retry-After`, or `None`).
+    fn answered(&self, sent: f64, now: f64, failure: Option<(&Failure, Option<f64>)>) {
         if let Some(pacing) = self.pacing {
             let (throttled, retry_after) = match failure {
                 Some((failure, retry_after)) => (proves_not_acted(failure), retry_after),
@@ -280,7 +289,7 @@ impl<'a> Caller<'a> {
             pacing
                 .pacer
                 .borrow_mut()
-                .answered(now, throttled, retry_after);
+                .answered(sent, now, throttled, retry_after);
         }
     }
 
