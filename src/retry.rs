@@ -115,6 +115,13 @@ impl Attempts {
         Some(left as u32)
     }
 
+    /// Moves the deadline `queued_ms` later. In a fleet, a retry first waits for its turn at the gateway, and
+    /// that queue is not the request's (`timeoutMs` bounds the requests): without this, a long queue left a
+    /// retried unbind a timeout of a millisecond, so that it was sent and acted on but its answer lost.
+    pub fn postpone(&mut self, queued_ms: f64) {
+        self.deadline_ms += queued_ms.max(0.0);
+    }
+
     /// How many attempts were started.
     pub fn made(&self) -> u32 {
         self.made
@@ -363,6 +370,19 @@ mod tests {
         );
         assert_eq!(attempts.start(2_900.0), Some(100));
         assert_eq!(attempts.start(3_000.0), None);
+    }
+
+    #[test]
+    fn a_retry_that_queued_for_its_turn_keeps_the_time_it_was_given() {
+        let mut attempts = Attempts::new(3, Method::Unsafe, 0.0, 2_000);
+        attempts.start(0.0);
+        assert_eq!(
+            attempts.after_failure(api(429, "APIGW.0308"), Some(1_000.0), 100.0, 0.0),
+            Next::RetryAfter(1_000)
+        );
+        // Slept until 1 100, then queued 5 s behind the fleet's other requests.
+        attempts.postpone(5_000.0);
+        assert_eq!(attempts.start(6_100.0), Some(900));
     }
 
     #[test]

@@ -199,9 +199,11 @@ impl<'a> Caller<'a> {
                     timer::sleep(ms, self.signal)
                         .await
                         .map_err(|failure| attempts.counted(failure))?;
+                    let queued = Date::now();
                     self.wait_for_turn()
                         .await
                         .map_err(|failure| attempts.counted(failure))?;
+                    attempts.postpone(Date::now() - queued);
                 }
                 Next::GiveUp(failure) => return Err(failure),
             }
