@@ -150,7 +150,7 @@ pub fn table(w: &mut String, node: &Json, chromium: &Json) -> Result {
     let (node_summary, chromium_summary) = (Summary::of(node)?, Summary::of(chromium)?);
     writeln!(
         w,
-        "\n**Fleet unbind** (`disassociateKeypairs`, {SERVERS} stopped servers, concurrency {CONCURRENCY}, intervalMs {INTERVAL_MS}, through the emulator's gateway limit of {RATE_LIMIT} requests/s (burst {RATE_LIMIT}), tasks of ≈ {} s; median of {} rounds in Node, {} in Chromium, min–max; floor: the requests let through ÷ {RATE_LIMIT}/s; API calls: let through + refused, ÷ {SERVERS}; failures, lost and doubled: all rounds)\n",
+        "\n**Fleet unbind** (`disassociateKeypairs`, {SERVERS} servers, concurrency {CONCURRENCY}, intervalMs {INTERVAL_MS}; the emulator's gateway at {RATE_LIMIT} requests/s, tasks of ≈ {} s; median of {} rounds in Node, {} in Chromium, min–max; floor: requests let through ÷ {RATE_LIMIT}/s; failures, lost and doubled: all rounds)\n",
         f64::from(TASK_READY_MS + TASK_RUNNING_MS) / 1000.0,
         node_summary.rounds,
         chromium_summary.rounds,
