@@ -1,24 +1,17 @@
-// Throughput in headless Chromium (Debian's, through playwright-core): the page bench/browser-throughput.html,
+// Throughput in headless Chromium: the page bench/browser-throughput.html,
 // served by the emulator, runs kps-wasm and the two fetch baselines (safe-raw-fetch.mjs, raw-fetch.mjs) in
 // interleaved rounds against its own origin, sequential and 64 in flight (Chromium opens at most 6 HTTP/1.1
 // connections per host, for every client alike), with a token and with AK/SK. Prints one JSON object on stdout.
 //
 //   node bench/browser-throughput.mjs http://127.0.0.1:PORT [--rounds 5] [--round-ms 1000] [--warmup-ms 300]
-import { launchChromium, recordPageProblems } from '../tests/js/chromium.mjs';
+import { onBenchPage } from './bench-page.mjs';
 import { numberFlags } from './flags.mjs';
 
 const [origin, ...rest] = process.argv.slice(2);
 if (!origin?.startsWith('http://127.0.0.1:')) throw new Error('usage: browser-throughput.mjs http://127.0.0.1:PORT [flags]');
 const flags = numberFlags(rest, { rounds: 5, roundMs: 1000, warmupMs: 300, maxCalls: 200000 });
 
-const browser = await launchChromium();
-try {
-  const page = await browser.newPage();
-  const problems = recordPageProblems(page);
-  await page.goto(`${origin}/browser-throughput.html`);
-  await page.waitForFunction(() => window.benchReady === true, null, { timeout: 15000 }).catch(() => {
-    throw new Error(`the bench page did not load: ${problems.join('; ') || 'no error reported'}`);
-  });
+const { version, result: cases } = await onBenchPage(origin, 'browser-throughput.html', async (page) => {
   const cases = [];
   for (const auth of ['token', 'aksk']) {
     for (const concurrency of [1, 64]) {
@@ -27,9 +20,6 @@ try {
       cases.push({ auth, concurrency, ...result });
     }
   }
-  if (problems.length > 0) throw new Error(`the bench page reported problems: ${problems.join('; ')}`);
-  const runtime = `chromium ${browser.version()}`;
-  console.log(JSON.stringify({ runtime, ...flags, unit: 'req/s', cases }));
-} finally {
-  await browser.close();
-}
+  return cases;
+});
+console.log(JSON.stringify({ runtime: `chromium ${version}`, ...flags, unit: 'req/s', cases }));
