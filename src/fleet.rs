@@ -17,8 +17,10 @@
 //!   task left); one that is not there is confirmed with one `GET` of the task.
 //! - `waitTimeoutMs` bounds each task's wait from the moment it started: a task still running then keeps its
 //!   task ID with outcome `started` and a timeout error.
-//! - On abort, no unbind starts; an unbind whose answer had not arrived is reconciled once (the lists are read
-//!   without the aborted signal), so that one the service did start is reported `started`, not lost.
+//! - On abort, no unbind starts, and waiting stops. The driver never cuts an unbind in flight (its answer is the
+//!   only place its task ID comes from, and the service may act on it after a cut): it lets it finish within its
+//!   `timeoutMs`. So an unbind that fails with an abort was never sent (the abort stopped a wait before it: a
+//!   pacing turn, or a retry after an answer that proved the service did not act): it is `not-started`.
 
 use crate::error::{ErrorKind, Failure};
 use crate::model::{KeypairTask, TaskEntry};
@@ -283,14 +285,12 @@ impl Fleet {
     /// The unbind of server `index` failed with `failure` (after the retries its policy allows).
     pub fn unbind_failed(&mut self, index: usize, failure: Failure) -> AfterUnbind {
         self.in_flight = self.in_flight.saturating_sub(1);
-        // An abort may have cut a request that had already left: as ambiguous as a lost answer.
-        let ambiguous = may_have_acted(&failure)
-            || matches!(failure.kind, ErrorKind::Timeout | ErrorKind::Abort);
+        let ambiguous = may_have_acted(&failure) || failure.kind == ErrorKind::Timeout;
         let in_progress = failure.kind == ErrorKind::Api && failure.code == "KPS.0002";
         let entry = &mut self.entries[index];
         entry.state = if ambiguous || in_progress {
             ServerState::Reconciling { resend: ambiguous }
-        } else if proves_not_acted(&failure) {
+        } else if proves_not_acted(&failure) || failure.kind == ErrorKind::Abort {
             ServerState::NotStarted
         } else {
             ServerState::Failed {
@@ -830,7 +830,21 @@ mod tests {
     }
 
     #[test]
-    fn an_abort_starts_nothing_more_and_an_unbind_cut_in_flight_is_looked_for() {
+    fn an_unbind_stopped_by_an_abort_before_it_was_sent_is_not_started() {
+        let mut fleet = Fleet::new(ids(2), 2, 3, true, 60_000);
+        fleet.next_unbind(0.0);
+        let aborted = Failure::local(ErrorKind::Abort, "the call was aborted by its signal");
+        assert_eq!(
+            fleet.unbind_failed(0, aborted.clone()),
+            AfterUnbind::Settled
+        );
+        fleet.abort(&aborted);
+        assert!(fleet.is_done());
+        assert_eq!(outcomes(&fleet), ["not-started", "not-started"]);
+    }
+
+    #[test]
+    fn an_abort_starts_nothing_more_and_an_unbind_that_timed_out_is_looked_for() {
         let mut fleet = Fleet::new(ids(4), 2, 3, true, 60_000);
         fleet.next_unbind(0.0);
         fleet.next_unbind(0.0);
@@ -840,10 +854,8 @@ mod tests {
         assert_eq!(fleet.next_unbind(0.0), None);
         assert!(fleet.waiting().is_empty(), "waiting stops");
         assert!(!fleet.is_done(), "server-1's unbind is still in flight");
-        assert_eq!(
-            fleet.unbind_failed(1, aborted.clone()),
-            AfterUnbind::Reconcile
-        );
+        let timed_out = Failure::local(ErrorKind::Timeout, "no complete response within timeoutMs");
+        assert_eq!(fleet.unbind_failed(1, timed_out), AfterUnbind::Reconcile);
         fleet.reconcile(1, &[listed("t-1", "server-1", 0.0)], &[], 10.0);
         assert!(fleet.is_done());
         assert_eq!(

@@ -100,6 +100,8 @@ pub(crate) struct Caller<'a> {
     cause: RefCell<Option<JsValue>>,
     /// The request ID of the last response received ([`Caller::request_id`]).
     request_id: RefCell<Option<String>>,
+    /// Whether `signal` cuts a request already sent (else it stops only the waits before one).
+    cut_in_flight: bool,
 }
 
 /// A request that was answered: the response, the masker of its secrets, and the path it went to.
@@ -126,7 +128,16 @@ impl<'a> Caller<'a> {
             on_response: None,
             cause: RefCell::new(None),
             request_id: RefCell::new(None),
+            cut_in_flight: true,
         }
+    }
+
+    /// This caller, with requests already sent left to finish (within `timeoutMs`) when `signal` aborts: the
+    /// signal then stops only the waits before a request. For a fleet's unbinds, whose answer is the only
+    /// place their task ID comes from: cut in flight, an unbind the service acted on would be lost.
+    pub(crate) fn uncut(mut self) -> Caller<'a> {
+        self.cut_in_flight = false;
+        self
     }
 
     /// This caller, with every response told to `on_response`.
@@ -228,7 +239,11 @@ impl<'a> Caller<'a> {
             request,
             attempt_timeout,
             timeout_ms,
-            self.signal.cloned(),
+            if self.cut_in_flight {
+                self.signal.cloned()
+            } else {
+                None
+            },
             &masker,
         )
         .await;

@@ -191,7 +191,9 @@ impl Run {
             query: &[],
             body: Some(request.to_json()),
         };
+        // Uncut: an abort stops the unbinds not yet sent, never one in flight (its answer holds its task ID).
         self.caller(masker)
+            .uncut()
             .send(
                 operation,
                 self.options.client.timeout_ms,
