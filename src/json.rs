@@ -1,5 +1,4 @@
-//! [`JsonValue`]: a parsed JSON document as plain Rust data, [`FromJson`] for the response models, and
-//! [`push_json_string`], the one string escaper for the JSON kps-wasm writes (the request body).
+//! [`JsonValue`]: a parsed JSON document as plain Rust data, and [`FromJson`] for the response models.
 //!
 //! The wasm parses with the engine's `JSON.parse` and converts the result into a `JsonValue`; native tests
 //! use serde_json. Reading the models by hand (rather than with serde's derive) keeps serde's deserializer,
@@ -83,39 +82,6 @@ pub fn opt_array<T: FromJson>(object: &JsonValue, key: &str) -> Result<Option<Ve
     }
 }
 
-/// Appends `text` as a JSON string literal, escaped as `JSON.stringify` and serde_json escape it: `"`, `\\`,
-/// `\b \f \n \r \t`, other control characters as `\u00xx`; everything else (non-ASCII too) as it is.
-pub fn push_json_string(out: &mut String, text: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
-    let mut start = 0;
-    for (i, byte) in text.bytes().enumerate() {
-        let escape = match byte {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0..=0x1f => "",
-            _ => continue,
-        };
-        // Only ASCII bytes are escaped, so `start..i` always falls on character boundaries.
-        out.push_str(&text[start..i]);
-        start = i + 1;
-        if escape.is_empty() {
-            out.push_str("\\u00");
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 15)]));
-        } else {
-            out.push_str(escape);
-        }
-    }
-    out.push_str(&text[start..]);
-    out.push('"');
-}
-
 /// "`key` is a number, expected a string".
 pub fn mismatch(what: &str, expected: &str, got: &JsonValue) -> String {
     let mut message = String::with_capacity(48);
@@ -185,16 +151,5 @@ mod tests {
             expect_object(&JsonValue::Null),
             Err("the body is null, expected an object".to_owned())
         );
-    }
-
-    #[test]
-    fn strings_are_escaped_exactly_as_serde_json_escapes_them() {
-        let mut every_char: String = (0u8..0x80).map(char::from).collect();
-        every_char.push_str("é€😀\u{2028}\u{7f}\"\\end");
-        for text in ["", "plain", "-----BEGIN\nKEY\n-----", every_char.as_str()] {
-            let mut out = String::new();
-            push_json_string(&mut out, text);
-            assert_eq!(out, serde_json::to_string(text).unwrap());
-        }
     }
 }

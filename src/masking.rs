@@ -9,9 +9,10 @@
 //! shape ([`crate::identifiers`]); a masked one fails that check by construction.
 //!
 //! Each secret of 4 bytes or more is looked for as it is, JSON-escaped as the request body writes it
-//! ([`push_json_string`]) and as other encoders write it (`\/` for `/`, `\u00e9` for non-ASCII, Go's
-//! `\u003c` for `<>&`), and escaped twice (a body printed inside another JSON string). Overlapping matches,
-//! of one secret or of several, are masked as one span, so no piece of a secret survives between them.
+//! (serde_json, as [`crate::model::DisassociateRequest::to_json`] does) and as other encoders write it
+//! (`\/` for `/`, `\u00e9` for non-ASCII, Go's `\u003c` for `<>&`), and escaped twice (a body printed inside
+//! another JSON string). Overlapping matches, of one secret or of several, are masked as one span, so no
+//! piece of a secret survives between them.
 //! The escaped forms of a secret are built the first time a text at least as long as the secret is masked
 //! (no form is shorter than the secret): a call whose answers are short never builds the forms of a 10 KB
 //! IAM token.
@@ -21,7 +22,7 @@ use std::borrow::Cow;
 
 use zeroize::Zeroize;
 
-use crate::json::{push_json_string, JsonValue};
+use crate::json::JsonValue;
 
 /// Secrets shorter than this are not masked: they would mask ordinary words.
 pub const MIN_SECRET_BYTES: usize = 4;
@@ -202,8 +203,10 @@ fn escape_non_ascii(text: &str, hex: &[u8; 16]) -> String {
 
 /// `text` escaped as inside a JSON string literal, without the quotes.
 fn json_escaped(text: &str) -> String {
-    let mut quoted = String::with_capacity(text.len() + 2);
-    push_json_string(&mut quoted, text);
+    let Ok(quoted) = serde_json::to_string(text) else {
+        unreachable!("serde_json writes any str");
+    };
+    // `"…"`: the quotes are one byte each.
     quoted[1..quoted.len() - 1].to_owned()
 }
 

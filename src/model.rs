@@ -2,35 +2,44 @@
 //! `{"server":{"id":"…","auth":{"type":"keypair","key":"…"}}}` (the field is `auth`; the doc's example
 //! `authentication` is a doc error).
 
-use crate::json::{
-    expect_object, opt_array, opt_number, opt_string, push_json_string, FromJson, JsonValue,
-};
+use crate::json::{expect_object, opt_array, opt_number, opt_string, FromJson, JsonValue};
 use crate::secret::Secret;
+use serde::{Serialize, Serializer};
 
 /// The body of `POST /v3/{project_id}/keypairs/disassociate`.
-#[derive(Debug)]
+#[derive(Debug, Serialize)]
 pub struct DisassociateRequest {
     pub server: Server,
 }
 
-/// The server to unbind the key pair from.
-#[derive(Debug)]
+/// The server to unbind the key pair from. Members are written in declaration order, the official SDKs'.
+#[derive(Debug, Serialize)]
 pub struct Server {
     /// The ECS server ID (a UUID).
     pub id: String,
-    /// Needed when the server is running: its current private key (or password).
+    /// Needed when the server is running: its current private key (or password). Left out when `None`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth: Option<ServerAuth>,
 }
 
 /// How to log in to a running server to remove the key.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct ServerAuth {
+    #[serde(rename = "type")]
     pub kind: AuthType,
+    #[serde(serialize_with = "expose_on_the_wire")]
     pub key: Secret,
 }
 
+/// The key has to go on the wire: this is the one place a [`Secret`] is serialized (it has no `Serialize` of
+/// its own, so no other struct holding one can write it out by accident).
+fn expose_on_the_wire<S: Serializer>(key: &Secret, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(key.expose())
+}
+
 /// `auth.type`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum AuthType {
     /// `key` is the server's password.
     Password,
@@ -38,38 +47,18 @@ pub enum AuthType {
     Keypair,
 }
 
-impl AuthType {
-    /// The wire value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AuthType::Password => "password",
-            AuthType::Keypair => "keypair",
-        }
-    }
-}
-
 impl DisassociateRequest {
     /// The compact JSON body, members in the official SDKs' order (`id`, then `auth` when set: `type`,
-    /// `key`). Written by hand: serde's serializer costs the wasm several KB for this one object.
+    /// `key`).
     pub fn to_json(&self) -> String {
-        let server = &self.server;
-        let auth_len = server
-            .auth
-            .as_ref()
-            .map_or(0, |a| a.key.expose().len() + 40);
-        let mut out = String::with_capacity(server.id.len() + auth_len + 24);
-        out.push_str("{\"server\":{\"id\":");
-        push_json_string(&mut out, &server.id);
-        if let Some(auth) = &server.auth {
-            out.push_str(",\"auth\":{\"type\":");
-            push_json_string(&mut out, auth.kind.as_str());
-            out.push_str(",\"key\":");
-            // The key has to go on the wire: this is the one place a Secret is written out.
-            push_json_string(&mut out, auth.key.expose());
-            out.push('}');
+        match serde_json::to_string(self) {
+            Ok(json) => json,
+            // Not `expect`: printing the error would link serde_json::Error's Debug and its messages
+            // (+2.9 KB of wasm, `cargo xtask build`).
+            Err(_) => {
+                unreachable!("serde_json fails only on non-string map keys or a failing Serialize")
+            }
         }
-        out.push_str("}}");
-        out
     }
 }
 
@@ -226,5 +215,60 @@ impl FromJson for TaskEntryResponse {
             task_error_code: opt_string(value, "task_error_code")?,
             task_error_msg: opt_string(value, "task_error_msg")?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(auth: Option<ServerAuth>) -> DisassociateRequest {
+        DisassociateRequest {
+            server: Server {
+                id: "d76baba7-ef09-40a2-87ff-3eafec0696e7".to_owned(),
+                auth,
+            },
+        }
+    }
+
+    #[test]
+    fn the_body_is_compact_json_with_id_then_auth_type_and_key() {
+        let auth = ServerAuth {
+            kind: AuthType::Keypair,
+            key: Secret::new("-----BEGIN KEY-----\n\"q\"\\é\u{1}\n-----END KEY-----\n"),
+        };
+        assert_eq!(
+            request(Some(auth)).to_json(),
+            r#"{"server":{"id":"d76baba7-ef09-40a2-87ff-3eafec0696e7","auth":{"type":"keypair","key":"-----BEGIN KEY-----\n\"q\"\\é\u0001\n-----END KEY-----\n"}}}"#
+        );
+    }
+
+    #[test]
+    fn without_auth_the_body_has_no_auth_member() {
+        assert_eq!(
+            request(None).to_json(),
+            r#"{"server":{"id":"d76baba7-ef09-40a2-87ff-3eafec0696e7"}}"#
+        );
+    }
+
+    #[test]
+    fn a_password_is_sent_with_type_password() {
+        let auth = ServerAuth {
+            kind: AuthType::Password,
+            key: Secret::new("pw"),
+        };
+        assert!(request(Some(auth))
+            .to_json()
+            .ends_with(r#""auth":{"type":"password","key":"pw"}}}"#));
+    }
+
+    #[test]
+    fn debug_of_the_request_still_hides_the_key() {
+        let auth = ServerAuth {
+            kind: AuthType::Password,
+            key: Secret::new("hunter2-password"),
+        };
+        let text = format!("{:?}", request(Some(auth)));
+        assert!(!text.contains("hunter2"), "{text}");
     }
 }

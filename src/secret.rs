@@ -11,7 +11,8 @@ use zeroize::Zeroize;
 ///
 /// The value can only be read with [`Secret::expose`], which makes every read easy to find in review.
 /// It deliberately implements neither `Serialize` nor `PartialEq`: comparing secrets should be done in constant
-/// time (see [`crate::signing::signatures_match`]) and serialising one is almost always a leak.
+/// time (see [`crate::signing::signatures_match`]) and serialising one is almost always a leak (the request
+/// body, which must carry the server's key, names the one field it writes with `serialize_with`).
 ///
 /// Zeroizing on drop covers this copy only: copies the caller made before handing the string over (or that a
 /// `String` left behind when it reallocated) are outside its reach.
