@@ -82,7 +82,8 @@ pub struct ApiErrorBody {
 
 /// A key pair task as the package returns it: `{ taskId, serverId, status }`. `status` is the service's raw
 /// string (`READY_UNBIND`, `RUNNING_UNBIND`, `SUCCESS_UNBIND`, `FAILED_UNBIND`, or one it adds later).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct KeypairTask {
     pub task_id: String,
     pub server_id: String,
@@ -126,14 +127,15 @@ pub enum StringOrNumber {
 }
 
 /// A page of tasks as the package returns it: `{ total, tasks: [...] }`.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Serialize)]
 pub struct TaskList {
     pub total: f64,
     pub tasks: Vec<TaskEntry>,
 }
 
 /// One task of a list as the package returns it; `taskTime` is milliseconds since the epoch.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TaskEntry {
     pub task_id: String,
     pub operate_type: String,
@@ -141,8 +143,10 @@ pub struct TaskEntry {
     pub server_name: String,
     pub server_id: String,
     pub keypair_name: String,
-    /// Absent from the JS object when `None`, as is `taskErrorMessage`.
+    /// Absent from the JS object when `None` (running tasks), as is `taskErrorMessage`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_error_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_error_message: Option<String>,
 }
 

@@ -9,7 +9,7 @@
 
 use super::call::{call_masker, Caller, OnResponse, Pacing};
 use super::errors::to_js;
-use super::json::EngineJson;
+use super::json::{self, EngineJson};
 use super::{convert, environment, timer};
 use crate::error::{ErrorKind, Failure};
 use crate::fleet::{AfterUnbind, Fleet, FleetEntry, Totals};
@@ -261,11 +261,13 @@ impl Run {
         };
         let event = {
             let fleet = self.fleet.borrow();
-            to_plain(&ProgressEvent {
+            json::to_js(&ProgressEvent {
                 index,
                 result: FleetResult::of(&fleet.entries()[index]),
                 totals: TotalsJs::from(fleet.totals()),
             })
+            // Numbers, strings and JS values only: serde-wasm-bindgen cannot fail on them.
+            .unwrap_or(JsValue::UNDEFINED)
         };
         // The fleet's state is not borrowed while onProgress runs: it may call back into the package.
         if let Err(thrown) = callback.call1(&JsValue::NULL, &event) {
@@ -288,7 +290,7 @@ impl Run {
             requests: self.pacing.requests(),
             results: fleet.entries().iter().map(FleetResult::of).collect(),
         };
-        let value = to_plain(&report);
+        let value = json::to_js(&report).unwrap_or(JsValue::UNDEFINED);
         if let Some(thrown) = self.progress_error.borrow().as_ref() {
             let _ = Reflect::set(&value, &JsValue::from_str("progressError"), thrown);
         }
@@ -503,11 +505,4 @@ fn error_json(failure: &Failure) -> JsValue {
         .and_then(|to_json| to_json.dyn_into::<Function>().ok())
         .and_then(|to_json| to_json.call0(&error).ok())
         .unwrap_or(error)
-}
-
-/// A result as a plain JS object (not Maps), as every result of the package.
-fn to_plain<T: Serialize>(value: &T) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or(JsValue::UNDEFINED)
 }

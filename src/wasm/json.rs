@@ -1,11 +1,10 @@
-//! JSON in the wasm without serde (≈ 25 KB of wasm for serde_json, several KB for serde-wasm-bindgen): the
-//! engine's `JSON.parse` reads responses into a [`JsonValue`] for the pure core; results are built as plain
-//! JS objects member by member ([`ToJs`]).
+//! JSON across the boundary: the engine's `JSON.parse` reads responses into a [`JsonValue`] for the pure
+//! core, and results go back as plain JS objects through serde-wasm-bindgen ([`to_js`]).
 
 use crate::json::JsonValue;
-use crate::model::{KeypairTask, TaskEntry, TaskList};
 use crate::response::Json;
 use js_sys::{Array, Object, Reflect};
+use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Deeper documents are cut off here (KPS bodies are three levels deep).
@@ -48,60 +47,8 @@ fn tree(value: &JsValue, depth: u8) -> JsonValue {
     JsonValue::Object(members)
 }
 
-/// A result the package returns, as a plain JS object (camelCase keys; not a Map).
-pub trait ToJs {
-    /// The value as the package returns it to JS.
-    fn to_js(&self) -> JsValue;
-}
-
-/// `value` as a plain JS value.
-pub fn to_js<T: ToJs>(value: &T) -> JsValue {
-    value.to_js()
-}
-
-fn set(object: &Object, key: &str, value: JsValue) {
-    // Defining a data property on a fresh plain object cannot throw.
-    let _ = Reflect::set(object, &JsValue::from_str(key), &value);
-}
-
-impl ToJs for KeypairTask {
-    /// `{ taskId, serverId, status }`.
-    fn to_js(&self) -> JsValue {
-        let object = Object::new();
-        set(&object, "taskId", self.task_id.as_str().into());
-        set(&object, "serverId", self.server_id.as_str().into());
-        set(&object, "status", self.status.as_str().into());
-        object.into()
-    }
-}
-
-impl ToJs for TaskList {
-    /// `{ total, tasks: [...] }`.
-    fn to_js(&self) -> JsValue {
-        let object = Object::new();
-        set(&object, "total", self.total.into());
-        let tasks: Array = self.tasks.iter().map(ToJs::to_js).collect();
-        set(&object, "tasks", tasks.into());
-        object.into()
-    }
-}
-
-impl ToJs for TaskEntry {
-    /// `{ taskId, operateType, taskTime, serverName, serverId, keypairName, taskErrorCode?, taskErrorMessage? }`.
-    fn to_js(&self) -> JsValue {
-        let object = Object::new();
-        set(&object, "taskId", self.task_id.as_str().into());
-        set(&object, "operateType", self.operate_type.as_str().into());
-        set(&object, "taskTime", self.task_time.into());
-        set(&object, "serverName", self.server_name.as_str().into());
-        set(&object, "serverId", self.server_id.as_str().into());
-        set(&object, "keypairName", self.keypair_name.as_str().into());
-        if let Some(code) = &self.task_error_code {
-            set(&object, "taskErrorCode", code.as_str().into());
-        }
-        if let Some(message) = &self.task_error_message {
-            set(&object, "taskErrorMessage", message.as_str().into());
-        }
-        object.into()
-    }
+/// A result as the package returns it: plain objects (not Maps) with the model's camelCase keys; an optional
+/// member that is `None` is left out by the model's `skip_serializing_if`, never set to `undefined` or `null`.
+pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    Ok(value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?)
 }

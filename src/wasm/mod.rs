@@ -136,7 +136,7 @@ pub async fn get_keypair_task(options: JsValue) -> Result<JsValue, JsValue> {
         .read_task(&query.task_id, query.client.timeout_ms)
         .await
         .map_err(|failure| caller.error(failure))?;
-    Ok(json::to_js(&task))
+    json::to_js(&task)
 }
 
 /// Polls a key pair task until it succeeds (resolves with it) or fails (rejects with a
@@ -276,7 +276,7 @@ async fn list_tasks(options: &JsValue, which: &str) -> Result<JsValue, JsValue> 
         .list_tasks(which, validated.limit, validated.offset)
         .await
         .map_err(|failure| caller.error(failure))?;
-    Ok(json::to_js(&list))
+    json::to_js(&list)
 }
 
 /// The wait loop: the pure [`Waiter`] decides, this runs the polls, the sleeps and `onProgress`. An
@@ -328,7 +328,7 @@ async fn wait_for_task(
             .map(|retry_after| retry_after.delay_ms(now));
         let (progress, step) = waiter.observe(now, polled, retry_after);
         if let (Some(task), Some(callback)) = (progress, &on_progress) {
-            callback.call1(&JsValue::NULL, &json::to_js(&task))?;
+            callback.call1(&JsValue::NULL, &json::to_js(&task)?)?;
         }
         match step {
             Step::PollAfter(ms) => {
@@ -336,7 +336,7 @@ async fn wait_for_task(
                     return fail(waiter.about_task(failure));
                 }
             }
-            Step::Succeeded(task) => return Ok(json::to_js(&task)),
+            Step::Succeeded(task) => return json::to_js(&task),
             Step::Failed(task) => return fail(failed_task(&caller, task).await),
             Step::Stop(failure) => return fail(failure),
         }

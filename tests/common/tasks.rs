@@ -93,6 +93,7 @@ async fn a_failed_unbind_rejects_with_the_task_and_its_error_details_then_the_fa
         ("KpsTaskFailedError".into(), "TASK_FAILED".into(), 0)
     );
     let task = get(&error, "task");
+    assert_eq!(keys(&task), ["taskId", "serverId", "status"]);
     assert_eq!(text(&task, "status"), "FAILED_UNBIND");
     assert_eq!(text(&task, "serverId"), FAILING_SERVER);
     assert_eq!(text(&error, "taskErrorCode"), "KPS.0003");
@@ -158,6 +159,18 @@ async fn running_tasks_lists_a_task_while_it_runs() {
         .iter()
         .find(|t| text(t, "taskId") == task_id)
         .expect("the new task is running");
+    // A running task has no error: its taskErrorCode and taskErrorMessage are absent, not undefined or null.
+    assert_eq!(
+        keys(&entry),
+        [
+            "taskId",
+            "operateType",
+            "taskTime",
+            "serverName",
+            "serverId",
+            "keypairName"
+        ]
+    );
     assert_eq!(
         text(&entry, "serverId"),
         "5ba4e000-0000-4000-8000-000000000002"
