@@ -2,10 +2,12 @@
 //! JS input, calls the pure core, and maps failures to `KpsError`; nothing here decides anything.
 
 mod call;
-mod convert;
+// `convert` and `json` are public for Rust (they are no part of the JS API) so that bench/alternatives/ links
+// the very boundary code it compares the libraries' ways with.
+pub mod convert;
 mod errors;
 mod fleet;
-mod json;
+pub mod json;
 pub mod sign;
 mod timer;
 mod transport;

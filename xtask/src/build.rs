@@ -18,7 +18,7 @@ const VERSION_PLACEHOLDER: &str = "\"version\": \"0.0.0-set-by-xtask-build\"";
 
 /// wasm-opt's feature flags: the features rustc's wasm32 target enables by default, no more, so that
 /// optimisation never introduces instructions an older engine lacks.
-const WASM_FEATURES: &[&str] = &[
+pub(crate) const WASM_FEATURES: &[&str] = &[
     "--enable-bulk-memory",
     "--enable-bulk-memory-opt",
     "--enable-nontrapping-float-to-int",
@@ -198,7 +198,7 @@ fn crate_version() -> Result<String> {
     Ok(line.split('"').nth(1).unwrap_or_default().to_owned())
 }
 
-fn copy_tree(from: &Path, to: &Path) -> Result {
+pub(crate) fn copy_tree(from: &Path, to: &Path) -> Result {
     if !from.exists() {
         return Ok(());
     }

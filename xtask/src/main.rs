@@ -6,8 +6,10 @@
 //! cargo xtask test           setup, build, then run every test suite
 //! cargo xtask demo [--check] setup, build, then serve the demo page with the emulator
 //! cargo xtask bench [--quick] setup, build, then measure size, start-up and speed (target/bench/results.json)
+//! cargo xtask alternatives [--quick]  re-measure the hand-written parts against the libraries (ARCHITECTURE.md)
 //! ```
 
+mod alternatives;
 mod bench;
 mod build;
 mod demo;
@@ -46,7 +48,8 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-const USAGE: &str = "usage: cargo xtask <setup | build | test | demo [--check] | bench [--quick]>";
+const USAGE: &str =
+    "usage: cargo xtask <setup | build | test | demo [--check] | bench [--quick] | alternatives [--quick]>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -59,6 +62,8 @@ fn main() -> ExitCode {
         ["demo", "--check"] => demo::run(true),
         ["bench"] => bench::run(false),
         ["bench", "--quick"] => bench::run(true),
+        ["alternatives"] => alternatives::run(false),
+        ["alternatives", "--quick"] => alternatives::run(true),
         _ => Err(Error(USAGE.to_owned())),
     };
     match outcome {

@@ -20,7 +20,7 @@ const SUITES: &[Suite] = &[
         run: |_| crate::self_contained::check(),
     },
     Suite {
-        name: "format and lints (cargo fmt, clippy native and wasm32)",
+        name: "format and lints (cargo fmt, clippy native and wasm32, the alternatives probe)",
         run: lints,
     },
     Suite {
@@ -108,6 +108,29 @@ fn lints(_: &Tools) -> Result {
         "--target",
         "wasm32-unknown-unknown",
         "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    // The alternatives probe is its own workspace: checked here so that it keeps building as the library
+    // changes (`cargo xtask alternatives` is run by hand).
+    let probe = "bench/alternatives/Cargo.toml";
+    process::run(&mut cargo(&[
+        "fmt",
+        "--manifest-path",
+        probe,
+        "--",
+        "--check",
+    ]))?;
+    process::run(&mut cargo(&[
+        "clippy",
+        "--manifest-path",
+        probe,
+        "--target",
+        "wasm32-unknown-unknown",
+        "--all-features",
+        "--target-dir",
+        "target/alternatives/cargo",
         "--",
         "-D",
         "warnings",
