@@ -4,7 +4,7 @@
 use crate::endpoint::Endpoint;
 use crate::error::Failure;
 use crate::options::{ClientOptions, Credentials};
-use crate::signing::{format_sdk_date, sign, SignableRequest};
+use crate::signing::{format_sdk_date, push_percent_encoded, sign, SignableRequest};
 
 /// `Content-Type` of every request (the official SDKs send this; it is signed with AK/SK).
 pub const CONTENT_TYPE: &str = "application/json;charset=UTF-8";
@@ -168,24 +168,11 @@ fn encode_query(query: &[(&str, String)]) -> String {
         if !out.is_empty() {
             out.push('&');
         }
-        percent_encode_into(&mut out, key);
+        push_percent_encoded(&mut out, key.as_bytes(), false);
         out.push('=');
-        percent_encode_into(&mut out, value);
+        push_percent_encoded(&mut out, value.as_bytes(), false);
     }
     out
-}
-
-fn percent_encode_into(out: &mut String, text: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push('%');
-            out.push(HEX[usize::from(byte >> 4)] as char);
-            out.push(HEX[usize::from(byte & 15)] as char);
-        }
-    }
 }
 
 #[cfg(test)]

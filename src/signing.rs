@@ -354,7 +354,8 @@ pub fn parse_authorization(header: &str) -> Option<ParsedAuthorization> {
 }
 
 /// Compares two signatures in time that depends only on their length, so a verifier does not reveal how many
-/// leading characters of a forged signature were right.
+/// leading characters of a forged signature were right. (std has none; `subtle` does the same fold, and only the
+/// emulator's verifier calls this: the wasm does not link it, 0 bytes.)
 pub fn signatures_match(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
@@ -365,8 +366,9 @@ pub fn signatures_match(a: &str, b: &str) -> bool {
     core::hint::black_box(difference) == 0
 }
 
-/// Sorts by name, then value (byte order): a heapsort, O(n log n) on any input, in a tenth of the wasm that
-/// `sort_unstable` takes (≈ 3 KB). Equal pairs are identical, so stability does not matter.
+/// Sorts by name, then value (byte order): a heapsort, O(n log n) on any input. Equal pairs are identical, so
+/// stability does not matter. Not `sort_unstable`: +3.2 KB raw, +1.7 KB gzip of wasm (`sort`: +2.1 KB gzip;
+/// swap it in and `cargo xtask build`).
 fn sort_pairs(pairs: &mut [(&str, &str)]) {
     fn sift_down(heap: &mut [(&str, &str)], mut node: usize) {
         loop {
@@ -408,6 +410,8 @@ fn is_lowercase_header_name(name: &str) -> bool {
 }
 
 /// Decodes `%XX` escapes (either hex case); anything else, including a malformed escape, is kept as is.
+/// (This and [`push_percent_encoded`] by hand: the `percent-encoding` crate for both costs +1.0 KB gzip of wasm,
+/// `cargo xtask build`.)
 pub(crate) fn percent_decode(s: &str) -> Vec<u8> {
     let mut decoded = Vec::with_capacity(s.len());
     let mut rest = s.as_bytes();
@@ -430,7 +434,8 @@ fn hex_value(digit: u8) -> Option<u8> {
 }
 
 /// Appends `bytes` with every byte outside `A-Za-z0-9-_.~` (and `/` when `keep_slash`) as `%XX`, upper-case hex.
-fn push_percent_encoded(out: &mut String, bytes: &[u8], keep_slash: bool) {
+/// The request's own query string is encoded with it too (RFC 3986, as the signer encodes it).
+pub(crate) fn push_percent_encoded(out: &mut String, bytes: &[u8], keep_slash: bool) {
     const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
     for &byte in bytes {
         if byte.is_ascii_alphanumeric()
@@ -452,7 +457,8 @@ fn hex_sha256(data: &[u8]) -> String {
     hex
 }
 
-/// Appends `bytes` as lower-case hex (the form the signature and the hashes take).
+/// Appends `bytes` as lower-case hex (the form the signature and the hashes take). Not the `hex` crate: +0.2 KB
+/// gzip of wasm (`cargo xtask build`).
 fn push_hex(out: &mut String, bytes: &[u8]) {
     const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
     for &byte in bytes {
@@ -461,7 +467,8 @@ fn push_hex(out: &mut String, bytes: &[u8]) {
     }
 }
 
-/// Appends `value` in decimal, zero-padded to `width` digits (callers keep values within `width`).
+/// Appends `value` in decimal, zero-padded to `width` digits (callers keep values within `width`). Not
+/// `format!("{:04}…")` in `format_sdk_date`: +0.2 KB gzip of wasm (`cargo xtask build`).
 fn push_decimal(out: &mut String, value: u64, width: u32) {
     for position in (0..width).rev() {
         let digit = value / 10u64.pow(position) % 10;
@@ -469,6 +476,7 @@ fn push_decimal(out: &mut String, value: u64, width: u32) {
     }
 }
 
+/// ASCII digits only: `str::parse` would also take a leading `+`.
 fn parse_digits(digits: &[u8]) -> Option<u64> {
     digits.iter().try_fold(0u64, |value, &digit| {
         digit
@@ -494,6 +502,7 @@ fn days_in_month(year: u64, month: u64) -> u64 {
 ///
 /// Counts in 400-year eras of years that start on March 1st, so the leap day is the last day of its year and
 /// month lengths repeat in a 153-day pattern (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms").
+/// Not the `time` crate's `OffsetDateTime`: +0.2 KB gzip of wasm for the same fields (`cargo xtask build`).
 fn civil_from_days(days: u64) -> (u64, u64, u64) {
     let shifted = days + DAYS_FROM_YEAR_0_MARCH_TO_EPOCH;
     let era = shifted / DAYS_PER_ERA;

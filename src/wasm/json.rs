@@ -1,5 +1,6 @@
 //! JSON across the boundary: the engine's `JSON.parse` reads responses into a [`JsonValue`] for the pure
-//! core, and results go back as plain JS objects through serde-wasm-bindgen ([`to_js`]).
+//! core (not serde's Deserialize: see `crate::json`), and results go back as plain JS objects through
+//! serde-wasm-bindgen ([`to_js`]).
 
 use crate::json::JsonValue;
 use crate::response::Json;
