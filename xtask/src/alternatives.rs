@@ -1,5 +1,5 @@
 //! `cargo xtask alternatives`: re-measures the design decisions of ARCHITECTURE.md, where the library does by
-//! hand what a well-kept library would do (options, responses, fetch).
+//! hand what a well-kept library would do (options, responses, fetch, the endpoint URL).
 //!
 //! Builds the probe crate `bench/alternatives/` once per alternative, with the package's release profile,
 //! wasm-bindgen and `wasm-opt -Oz` flags, so that each build is the shipped library plus that one
@@ -46,6 +46,11 @@ const BUILDS: &[(&str, &str, &str)] = &[
         "fetch-gloo-net",
         "+ fetch through gloo-net",
         "fetch-gloo-net",
+    ),
+    (
+        "endpoint-url",
+        "+ the endpoint's host read by the url crate (size only)",
+        "endpoint-url",
     ),
 ];
 

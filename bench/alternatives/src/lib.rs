@@ -11,6 +11,8 @@ use kps_wasm::response::Json;
 use kps_wasm::wasm::json::EngineJson;
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "endpoint-url")]
+mod endpoint;
 #[cfg(feature = "fetch-gloo-net")]
 mod fetch;
 #[cfg(feature = "options-serde")]
