@@ -1,9 +1,12 @@
 //! Typo suggestions: the known word a user probably meant ("did you mean 'serverId'?").
 //!
-//! [`nearest`] finds the closest candidate within a few edits ([`edit_distance`]), after [`normalise_key`] has
-//! set aside case, `_` and `-`. Option keys ([`crate::options`]), `auth.type`, regions ([`crate::endpoint`]) and
-//! `signRequest`'s keys are suggested with these; the alias tables of what people type instead of a key are the
-//! options' own (`options/keys.rs`).
+//! [`nearest`] finds the closest candidate within a few edits (strsim's optimal-string-alignment distance:
+//! insertions, deletions, substitutions and swaps of neighbours each count 1, so `porjectId` is one edit from
+//! `projectId`), after [`normalise_key`] has set aside case, `_` and `-`. Option keys ([`crate::options`]),
+//! `auth.type`, regions ([`crate::endpoint`]) and `signRequest`'s keys are suggested with these; the alias
+//! tables of what people type instead of a key are the options' own (`options/keys.rs`).
+
+use strsim::osa_distance;
 
 /// `key` in lowercase without `_` or `-`: `server_id`, `ServerID` and `server-id` all become `serverid`.
 pub(crate) fn normalise_key(key: &str) -> String {
@@ -26,38 +29,12 @@ pub(crate) fn nearest<'a>(
     }
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
-        let distance = edit_distance(needle, &prepare(candidate));
+        let distance = osa_distance(needle, &prepare(candidate));
         if distance <= max && best.is_none_or(|(best_distance, _)| distance < best_distance) {
             best = Some((distance, candidate));
         }
     }
     best.map(|(_, candidate)| candidate)
-}
-
-/// Optimal-string-alignment distance: insertions, deletions, substitutions and swaps of neighbours each count 1
-/// (`porjectId` is one edit from `projectId`).
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let width = b.len() + 1;
-    let mut rows = vec![0usize; (a.len() + 1) * width];
-    for i in 0..=a.len() {
-        for j in 0..=b.len() {
-            rows[i * width + j] = if i == 0 || j == 0 {
-                i + j
-            } else {
-                let cost = usize::from(a[i - 1] != b[j - 1]);
-                let mut best = (rows[(i - 1) * width + j] + 1)
-                    .min(rows[i * width + j - 1] + 1)
-                    .min(rows[(i - 1) * width + j - 1] + cost);
-                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                    best = best.min(rows[(i - 2) * width + j - 2] + 1);
-                }
-                best
-            };
-        }
-    }
-    rows[a.len() * width + b.len()]
 }
 
 #[cfg(test)]
@@ -66,12 +43,12 @@ mod tests {
 
     #[test]
     fn edit_distance_counts_a_swap_of_neighbours_as_one_edit() {
-        assert_eq!(edit_distance("projectid", "projectid"), 0);
-        assert_eq!(edit_distance("porjectid", "projectid"), 1);
-        assert_eq!(edit_distance("projetid", "projectid"), 1);
-        assert_eq!(edit_distance("projectidd", "projectid"), 1);
-        assert_eq!(edit_distance("", "auth"), 4);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(osa_distance("projectid", "projectid"), 0);
+        assert_eq!(osa_distance("porjectid", "projectid"), 1);
+        assert_eq!(osa_distance("projetid", "projectid"), 1);
+        assert_eq!(osa_distance("projectidd", "projectid"), 1);
+        assert_eq!(osa_distance("", "auth"), 4);
+        assert_eq!(osa_distance("kitten", "sitting"), 3);
         assert_eq!(
             nearest("tokne", ["token", "auth"].into_iter(), 2, str::to_owned),
             Some("token")
