@@ -18,6 +18,7 @@
 //! error. The error says how many attempts were made.
 
 use crate::error::{ErrorKind, Failure};
+use crate::signing::{days_from_civil, days_in_month};
 
 /// `maxAttempts` when not given.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
@@ -206,33 +207,32 @@ fn imf_fixdate_ms(value: &str) -> Option<f64> {
     let [day, month, year, time, "GMT"] = parts.as_slice() else {
         return None;
     };
-    let number = |text: &str, digits: usize| -> Option<i64> {
+    let number = |text: &str, digits: usize| -> Option<u64> {
         (text.len() == digits && text.bytes().all(|b| b.is_ascii_digit()))
             .then(|| text.parse().ok())
             .flatten()
     };
     let day = number(day, 2)?;
-    let month = MONTHS.iter().position(|m| m == month)? as i64 + 1;
+    let month = MONTHS.iter().position(|m| m == month)? as u64 + 1;
     let year = number(year, 4)?;
     let [hours, minutes, seconds] = time.split(':').collect::<Vec<_>>()[..] else {
         return None;
     };
     let (hours, minutes, seconds) = (number(hours, 2)?, number(minutes, 2)?, number(seconds, 2)?);
-    if !(1..=31).contains(&day) || hours > 23 || minutes > 59 || seconds > 60 {
+    // A leap second (60) counts as the next second.
+    let valid = (1..=days_in_month(year, month)).contains(&day)
+        && hours <= 23
+        && minutes <= 59
+        && seconds <= 60;
+    if !valid {
         return None;
+    }
+    if year < 1970 {
+        // Long past (the calendar maths starts there): no wait.
+        return Some(0.0);
     }
     let days = days_from_civil(year, month, day);
     Some(((days * 86_400 + hours * 3600 + minutes * 60 + seconds) * 1000) as f64)
-}
-
-/// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
 }
 
 #[cfg(test)]
@@ -406,6 +406,7 @@ mod tests {
             "soon",
             "Wed, 02 Dec 2026 00:00:07 UTC",
             "Wed, 32 Dec 2026 00:00:07 GMT",
+            "Mon, 30 Feb 2026 00:00:07 GMT",
         ] {
             assert_eq!(retry_after_ms(junk, now), None, "{junk:?}");
         }
@@ -414,6 +415,7 @@ mod tests {
     #[test]
     fn http_dates_match_the_calendar() {
         assert_eq!(imf_fixdate_ms("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0.0));
+        assert_eq!(imf_fixdate_ms("Fri, 01 Jan 1960 00:00:00 GMT"), Some(0.0));
         assert_eq!(
             imf_fixdate_ms("Sun, 06 Nov 1994 08:49:37 GMT"),
             Some(784_111_777_000.0)

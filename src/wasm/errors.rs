@@ -4,7 +4,10 @@
 //! recognisable across two copies of the package; wasm-bindgen re-exports it from the glue so the package's
 //! entry modules export the very class the Rust side constructs.
 
+use super::json::Preserved;
 use crate::error::Failure;
+use crate::model::KeypairTask;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/src/wasm/errors.js")]
@@ -22,47 +25,54 @@ extern "C" {
     pub fn is_kps_error(value: &JsValue) -> bool;
 }
 
+/// The members of a `KpsError` besides `name`, `code` and `message`, as `errors.js` reads them; those that are
+/// `None` are left out (the class then leaves them unset).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Details<'a> {
+    status: u16,
+    attempts: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+    /// The task the failure is about: its ID, the task as last read, and why it failed when the failed-tasks
+    /// list says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    task_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    task: Option<&'a KeypairTask>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    task_error_code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    task_error_message: Option<&'a str>,
+    /// What the runtime threw, as it threw it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cause: Option<Preserved>,
+}
+
 /// The JS `KpsError` for a failure.
-///
-/// The details object is the class's constructor argument, not a result: it is built member by member, as
-/// a `#[derive(Serialize)]` struct it cost 0.8 KB more wasm (`cargo xtask build`). The task in it is a result.
 pub fn to_js(failure: Failure) -> JsValue {
     with_cause(failure, None)
 }
 
 /// The JS `KpsError` for a failure, with `cause` (what the runtime threw) when there is one.
 pub fn with_cause(failure: Failure, cause: Option<JsValue>) -> JsValue {
-    let details = js_sys::Object::new();
-    let set = |key: &str, value: JsValue| {
-        let _ = js_sys::Reflect::set(&details, &JsValue::from_str(key), &value);
+    let about = failure.task.as_deref();
+    let details = Details {
+        status: failure.status,
+        attempts: failure.attempts,
+        request_id: failure.request_id.as_deref(),
+        field: failure.field.as_deref(),
+        task_id: about.map(|about| about.task_id.as_str()),
+        task: about.and_then(|about| about.task.as_ref()),
+        task_error_code: about.and_then(|about| about.error_code.as_deref()),
+        task_error_message: about.and_then(|about| about.error_message.as_deref()),
+        cause: cause.map(Preserved),
     };
-    set("status", JsValue::from(failure.status));
-    set("attempts", JsValue::from(failure.attempts));
-    if let Some(request_id) = &failure.request_id {
-        set("requestId", JsValue::from_str(request_id));
-    }
-    if let Some(field) = &failure.field {
-        set("field", JsValue::from_str(field));
-    }
-    if let Some(failed) = &failure.task {
-        set("taskId", JsValue::from_str(&failed.task_id));
-        if let Some(task) = &failed.task {
-            // Strings only: serde-wasm-bindgen cannot fail on them.
-            set(
-                "task",
-                super::json::to_js(task).unwrap_or(JsValue::UNDEFINED),
-            );
-        }
-        if let Some(code) = &failed.error_code {
-            set("taskErrorCode", JsValue::from_str(code));
-        }
-        if let Some(message) = &failed.error_message {
-            set("taskErrorMessage", JsValue::from_str(message));
-        }
-    }
-    if let Some(cause) = cause {
-        set("cause", cause);
-    }
+    // Strings, numbers and a JS value: serde-wasm-bindgen cannot fail on them, and the class copes with
+    // undefined.
+    let details = super::json::to_js(&details).unwrap_or(JsValue::UNDEFINED);
     KpsError::new(
         failure.kind.name(),
         &failure.code,

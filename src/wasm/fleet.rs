@@ -9,7 +9,7 @@
 
 use super::call::{call_masker, Caller, OnResponse, Pacing};
 use super::errors::to_js;
-use super::json::{self, EngineJson};
+use super::json::{self, EngineJson, Preserved};
 use super::{convert, environment, timer};
 use crate::error::{ErrorKind, Failure};
 use crate::fleet::{AfterUnbind, Fleet, FleetEntry, Totals};
@@ -444,10 +444,6 @@ struct FleetResult<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<Preserved>,
 }
-
-/// A JS value put in a serialised result as it is.
-#[derive(Serialize)]
-struct Preserved(#[serde(serialize_with = "serde_wasm_bindgen::preserve::serialize")] JsValue);
 
 impl<'a> FleetResult<'a> {
     fn of(entry: &'a FleetEntry) -> FleetResult<'a> {

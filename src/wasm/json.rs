@@ -53,3 +53,9 @@ fn tree(value: &JsValue, depth: u8) -> JsonValue {
 pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     Ok(value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?)
 }
+
+/// A JS value put in a serialised result as it is.
+#[derive(Serialize)]
+pub struct Preserved(
+    #[serde(serialize_with = "serde_wasm_bindgen::preserve::serialize")] pub JsValue,
+);
