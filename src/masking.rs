@@ -183,7 +183,7 @@ const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// `\uXXXX` (in `hex` digits, surrogate pairs beyond the BMP) for every non-ASCII character, as Python's
 /// `json.dumps` and PHP's `json_encode` (lowercase) or some Java encoders (uppercase) write them. The digits by
-/// hand: `write!(out, "\\u{unit:04x}")` costs +0.2 KB gzip of wasm (`cargo xtask build`).
+/// hand: `write!(out, "\\u{unit:04x}")` costs +0.1 KB gzip of wasm (`cargo xtask build`).
 fn escape_non_ascii(text: &str, hex: &[u8; 16]) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -215,7 +215,7 @@ fn json_escaped(text: &str) -> String {
 /// that overlap. The usual case (no occurrence) is one `str::find`; the rest is Knuth–Morris–Pratt, linear in
 /// `text` even for a pattern such as `aaaa` that overlaps itself. By hand because `str::match_indices` and
 /// `memchr::memmem` skip overlapping matches (`baaaaaab` would keep `aa`), a `find` from each match on is
-/// quadratic (the 1 MiB test), and aho-corasick's overlapping search costs +31.8 KB gzip of wasm.
+/// quadratic (the 1 MiB test), and aho-corasick's overlapping search costs +31.2 KB gzip of wasm.
 fn find_spans(text: &str, pattern: &str, spans: &mut Vec<(usize, usize)>) {
     let Some(first) = text.find(pattern) else {
         return;
