@@ -333,7 +333,10 @@ impl Fleet {
             return false;
         };
         let sent = entry.first_sent_ms.unwrap_or(now_ms);
-        if let Some(task) = running.iter().find(|t| t.server_id == entry.server_id) {
+        if let Some(task) = running
+            .iter()
+            .find(|t| t.server_id == entry.server_id && is_unbind(&t.operate_type))
+        {
             entry.state = ServerState::Started {
                 task_id: task.task_id.clone(),
                 status: non_empty_or(&task.operate_type, "RUNNING_UNBIND"),
@@ -344,7 +347,7 @@ impl Fleet {
         }
         if let Some(task) = failed
             .iter()
-            .filter(|t| t.server_id == entry.server_id)
+            .filter(|t| t.server_id == entry.server_id && is_unbind(&t.operate_type))
             .filter(|t| match failed_before {
                 Some(before) => !before.contains(&t.task_id),
                 None => t.task_time >= sent - CLOCK_SKEW_MS,
@@ -468,10 +471,18 @@ impl Fleet {
         let ServerState::Started { task_id, status } = &mut entry.state else {
             return false;
         };
+        let timed_out = now_ms - entry.started_ms.unwrap_or(now_ms) > wait_timeout_ms;
         let task = match read {
             Ok(task) => task,
-            // A transient read failure: the next round tries again; any other ends this server's wait.
-            Err(failure) if may_have_acted(&failure) || proves_not_acted(&failure) => return false,
+            // A transient read failure: the next round tries again, within the task's waitTimeoutMs; any
+            // other failure ends this server's wait.
+            Err(failure) if may_have_acted(&failure) || proves_not_acted(&failure) => {
+                if timed_out {
+                    entry.error = Some(wait_timed_out(task_id, wait_timeout_ms));
+                    return true;
+                }
+                return false;
+            }
             Err(failure) => {
                 entry.error = Some(failure);
                 return true;
@@ -524,6 +535,13 @@ impl Fleet {
         }
         totals
     }
+}
+
+/// Whether a listed task is an unbind: its `operate_type` (KPS lists the task's kind or its current status,
+/// `RUNNING_UNBIND`) names one, or is empty. A reset or replace running on the server (what `KPS.0002` may mean)
+/// is never taken for this fleet's unbind: its success would leave the key bound.
+fn is_unbind(operate_type: &str) -> bool {
+    operate_type.is_empty() || operate_type.contains("UNBIND")
 }
 
 fn non_empty_or(value: &str, default: &str) -> String {
@@ -867,5 +885,38 @@ mod tests {
             fleet.entries()[2].error.as_ref().unwrap().kind,
             ErrorKind::Abort
         );
+    }
+
+    #[test]
+    fn a_task_whose_confirmation_keeps_failing_stops_being_waited_for_at_wait_timeout_ms() {
+        let mut fleet = Fleet::new(ids(1), 1, 3, true, 1000);
+        fleet.next_unbind(0.0);
+        fleet.unbind_started(0, "t-0".into(), 0.0);
+        assert!(!fleet.confirmed(0, Err(api(503, "KPS.0003")), 500.0));
+        assert!(!fleet.is_done());
+        assert!(fleet.confirmed(0, Err(api(503, "KPS.0003")), 1500.0));
+        assert!(
+            fleet.is_done(),
+            "the wait ends at waitTimeoutMs even when every read fails"
+        );
+        let entry = &fleet.entries()[0];
+        assert_eq!(
+            (entry.outcome(), entry.task_id()),
+            (Outcome::Started, Some("t-0"))
+        );
+        assert_eq!(entry.error.as_ref().unwrap().kind, ErrorKind::Timeout);
+    }
+
+    #[test]
+    fn a_reset_or_replace_running_on_the_server_is_never_taken_for_its_unbind() {
+        let mut fleet = Fleet::new(ids(1), 1, 3, false, 1000);
+        fleet.next_unbind(0.0);
+        fleet.unbind_failed(0, api(400, "KPS.0002"));
+        let mut other = listed("t-reset", "server-0", 0.0);
+        other.operate_type = "RUNNING_RESET".to_owned();
+        fleet.reconcile(0, &[other], &[], 10.0);
+        assert_eq!(fleet.entries()[0].outcome(), Outcome::Failed);
+        assert_eq!(fleet.entries()[0].task_id(), None);
+        assert_eq!(fleet.entries()[0].error.as_ref().unwrap().code, "KPS.0002");
     }
 }

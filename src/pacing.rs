@@ -27,6 +27,10 @@ const BACKOFF: f64 = 0.9;
 const PROBE: f64 = 0.02;
 /// The pacer never goes below one request per this many milliseconds.
 const SLOWEST_MS: f64 = 1000.0;
+/// The longest pause a `Retry-After` imposes on the whole fleet: a gateway asking for an hour (or a day, the
+/// most the retry policy reads) must not freeze every worker and the watcher; a request that cannot wait so
+/// long gives up by its own `timeoutMs`.
+const MAX_PAUSE_MS: f64 = 60_000.0;
 
 /// Spaces a fleet's requests to the rate the gateway accepts.
 #[derive(Debug, Default)]
@@ -95,7 +99,7 @@ impl Pacer {
         }
         self.paused_until_ms = self
             .paused_until_ms
-            .max(now_ms + retry_after_ms.unwrap_or(WINDOW_MS));
+            .max(now_ms + retry_after_ms.unwrap_or(WINDOW_MS).min(MAX_PAUSE_MS));
         if self.last_refusal_ms.is_some_and(|last| sent_ms <= last) {
             // Sent before the pacer reacted to the last refusal: the same episode, already paid for.
             return;
@@ -290,5 +294,12 @@ mod tests {
             (again[2] - (pause_end + 2.0 * slower)).abs() < 1e-9,
             "{again:?}"
         );
+    }
+
+    #[test]
+    fn a_retry_after_of_a_day_pauses_the_fleet_a_minute_at_most() {
+        let mut pacer = Pacer::new();
+        pacer.answered(0.0, 0.0, true, Some(86_400_000.0));
+        assert_eq!(pacer.wait_ms(0.0), MAX_PAUSE_MS);
     }
 }
