@@ -1,5 +1,5 @@
 //! The repository stands on its own: no tracked file names a path that climbs out of it (such as the
-//! `../shared/` reference folder that sat beside the first checkouts). A clone anywhere must build and test.
+//! reference folder that sat beside the first checkouts). A clone anywhere must build and test.
 //!
 //! A relative path is resolved from the directory of the file that names it, and, when it starts with `/..`
 //! (the `concat!(env!("CARGO_MANIFEST_DIR"), "/../x")` form), from the nearest crate root above that file.
@@ -116,19 +116,19 @@ mod tests {
     #[test]
     fn a_path_that_climbs_out_of_the_repository_is_found() {
         assert_eq!(
-            escapes("src/request.rs", r#"include_str!("../../shared/v.json")"#),
-            ["../../shared/v.json"]
+            escapes("src/request.rs", r#"include_str!("../../outside/v.json")"#),
+            ["../../outside/v.json"]
         );
         assert_eq!(
-            escapes("emulator/tests/auth.rs", r#""../../../shared/v.json""#),
-            ["../../../shared/v.json"]
+            escapes("emulator/tests/auth.rs", r#""../../../outside/v.json""#),
+            ["../../../outside/v.json"]
         );
         assert_eq!(
             escapes(
                 "tests/signing_vectors.rs",
-                r#"concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/v.json")"#
+                r#"concat!(env!("CARGO_MANIFEST_DIR"), "/../outside/v.json")"#
             ),
-            ["/../shared/v.json"]
+            ["/../outside/v.json"]
         );
     }
 
