@@ -10,9 +10,9 @@
 //!
 //! Each secret of 4 bytes or more is looked for as it is, JSON-escaped as the request body writes it
 //! (serde_json, as [`crate::model::DisassociateRequest::to_json`] does) and as other encoders write it
-//! (`\/` for `/`, `\u00e9` for non-ASCII, Go's `\u003c` for `<>&`), and escaped twice (a body printed inside
-//! another JSON string). Overlapping matches, of one secret or of several, are masked as one span, so no
-//! piece of a secret survives between them.
+//! (`\/` for `/`, `\u00e9` for non-ASCII, Go's `\u003c` for `<>&` and `\u2028`), and each of those escaped
+//! twice by the same encoder (a body printed inside another JSON string). Overlapping matches, of one secret
+//! or of several, are masked as one span, so no piece of a secret survives between them.
 //! The escaped forms of a secret are built the first time a text at least as long as the secret is masked
 //! (no form is shorter than the secret): a call whose answers are short never builds the forms of a 10 KB
 //! IAM token.
@@ -153,29 +153,59 @@ impl core::fmt::Debug for Masker<'_> {
     }
 }
 
-/// `secret` as it is, and as JSON encoders write it inside a string: the forms `redact` looks for, each once.
+/// `secret` as it is, and as each JSON encoder writes it inside a string, once and escaped again by the same
+/// encoder (a body printed inside another JSON string): the forms `mask` looks for, each once.
 fn escaped_forms(secret: &str) -> Vec<String> {
-    let ours = json_escaped(secret);
-    let with_slashes = ours.replace('/', "\\/");
-    let candidates = [
-        secret.to_owned(),
-        json_escaped(&ours),
-        escape_non_ascii(&ours, LOWER_HEX),
-        escape_non_ascii(&ours, UPPER_HEX),
-        escape_non_ascii(&with_slashes, LOWER_HEX),
-        ours.replace('<', "\\u003c")
-            .replace('>', "\\u003e")
-            .replace('&', "\\u0026"),
-        ours,
-        with_slashes,
+    const ENCODERS: [fn(&str) -> String; 6] = [
+        json_escaped,
+        python_escaped,
+        uppercase_escaped,
+        php_escaped,
+        go_escaped,
+        slashes_escaped,
     ];
-    let mut forms: Vec<String> = Vec::with_capacity(candidates.len());
-    for form in candidates {
-        if !forms.contains(&form) {
-            forms.push(form);
+    let mut forms: Vec<String> = Vec::with_capacity(1 + 2 * ENCODERS.len());
+    forms.push(secret.to_owned());
+    for encode in ENCODERS {
+        let once = encode(secret);
+        let twice = encode(&once);
+        for form in [once, twice] {
+            if !forms.contains(&form) {
+                forms.push(form);
+            }
         }
     }
     forms
+}
+
+/// Python's `json.dumps` (`ensure_ascii`, its default): everything outside printable ASCII as `\uxxxx`.
+fn python_escaped(text: &str) -> String {
+    escape_non_ascii(&json_escaped(text), LOWER_HEX).replace('\u{7f}', "\\u007f")
+}
+
+/// Java encoders that escape non-ASCII with uppercase hex (`\u00E9`).
+fn uppercase_escaped(text: &str) -> String {
+    escape_non_ascii(&json_escaped(text), UPPER_HEX)
+}
+
+/// PHP's `json_encode`: `\/` for `/`, and non-ASCII as `\uxxxx`.
+fn php_escaped(text: &str) -> String {
+    escape_non_ascii(&slashes_escaped(text), LOWER_HEX)
+}
+
+/// Go's `encoding/json`, HTML-safe by default: `<`, `>`, `&`, U+2028 and U+2029 as `\u003c`… as well.
+fn go_escaped(text: &str) -> String {
+    json_escaped(text)
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+/// Encoders that write `/` as `\/` and nothing else beyond the usual escapes.
+fn slashes_escaped(text: &str) -> String {
+    json_escaped(text).replace('/', "\\/")
 }
 
 const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
@@ -332,6 +362,26 @@ mod tests {
                 redact(&text, &[secret]),
                 "{\"error_msg\":\"bad password ***\"}",
                 "{encoder}"
+            );
+        }
+    }
+
+    /// Found by `cargo xtask fuzz` (target `masking`): only serde_json's escaping was looked for twice, so a
+    /// secret escaped twice by Python, PHP or Go, or one with U+2028 echoed by Go, came back.
+    #[test]
+    fn a_secret_escaped_twice_by_python_php_or_go_or_with_a_line_separator_by_go_is_masked() {
+        for (secret, echoed) in [
+            ("K\u{a0}\u{2028}\u{a0}", r"K\\u00a0\\u2028\\u00a0"),
+            ("A/AA", r"A\\\/AA"),
+            ("A&A!", r"A\\u0026A!"),
+            ("line\u{2028}sep", r"line\u2028sep"),
+            ("p\u{e4}ss/\u{7f}", r"p\\u00e4ss/\\u007f"),
+        ] {
+            let text = ["{\"error_msg\":\"echo ", echoed, "\"}"].concat();
+            assert_eq!(
+                redact(&text, &[secret]),
+                "{\"error_msg\":\"echo ***\"}",
+                "{echoed}"
             );
         }
     }
