@@ -90,8 +90,10 @@ pub fn disassociate_result<J: Json>(
             Some(code) => identifier(&response, "error_code", code)?,
             None => http_code(response.status),
         };
+        // Empty only after the excerpt when it was only blanks or tags.
         let message = parsed
             .error_msg
+            .map(|msg| excerpt(&msg))
             .filter(|msg| !msg.is_empty())
             .unwrap_or_else(|| {
                 "the service accepted the request but reported status FAILED".to_owned()
@@ -99,7 +101,7 @@ pub fn disassociate_result<J: Json>(
         return Err(Failure {
             kind: ErrorKind::Api,
             code,
-            message: excerpt(&message),
+            message,
             status: response.status,
             request_id: response.request_id,
             field: None,
@@ -202,6 +204,7 @@ pub fn api_failure<J: Json>(response: HttpResponse, masker: &Masker) -> Failure 
                 Err(failure) => return failure,
             };
             let message = error_msg
+                .map(|msg| excerpt(&masker.mask(&msg)))
                 .filter(|msg| !msg.is_empty())
                 .unwrap_or_else(|| status_line(status));
             (code, message)
@@ -218,7 +221,8 @@ pub fn api_failure<J: Json>(response: HttpResponse, masker: &Masker) -> Failure 
             let message = if detail.is_empty() {
                 status_line(status)
             } else {
-                format!("{}: {detail}", status_line(status))
+                // Cut to length again with its prefix (which starts with no tag, so nothing else changes).
+                excerpt(&format!("{}: {detail}", status_line(status)))
             };
             (http_code(status), message)
         }
@@ -226,7 +230,8 @@ pub fn api_failure<J: Json>(response: HttpResponse, masker: &Masker) -> Failure 
     Failure {
         kind: ErrorKind::Api,
         code,
-        message: excerpt(&masker.mask(&message)),
+        // Cut once: an excerpt of an excerpt can differ (`\0<` gives `<`, which then reads as a tag).
+        message: masker.mask(&message).into_owned(),
         status,
         request_id: response.request_id,
         field: None,
@@ -403,6 +408,34 @@ mod tests {
                 retry_after: None,
             }
         );
+    }
+
+    /// Found by `cargo xtask fuzz` (target `response`): an `error_msg` of only blanks or HTML tags became an
+    /// empty message once cut to an excerpt (and one that an excerpt turned into a tag, `\0<` into `<`, did
+    /// when the excerpt was cut again).
+    #[test]
+    fn an_error_message_of_only_blanks_or_tags_gives_way_to_the_status() {
+        let messages = |error_msg: &str| {
+            let error = format!(r#"{{"error_code":"KPS.0002","error_msg":"{error_msg}"}}"#);
+            let failed = format!(
+                r#"{{"task_id":"t-1","status":"FAILED","error_code":"KPS.6004","error_msg":"{error_msg}"}}"#
+            );
+            (
+                result(400, &error).unwrap_err().message,
+                result(202, &failed).unwrap_err().message,
+            )
+        };
+        for error_msg in [" ", "\\n\\t", "<p></p>", "<html><b> </b></html>"] {
+            assert_eq!(
+                messages(error_msg),
+                (
+                    "HTTP 400".to_owned(),
+                    "the service accepted the request but reported status FAILED".to_owned()
+                ),
+                "{error_msg}"
+            );
+        }
+        assert_eq!(messages("\\u0000<"), ("<".to_owned(), "<".to_owned()));
     }
 
     #[test]

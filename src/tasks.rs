@@ -146,7 +146,12 @@ pub fn delete_result<J: Json>(response: HttpResponse, masker: &Masker) -> Result
 /// list, when it could be read. Its error text is the service's, masked when the list was read
 /// ([`task_list_result`]), and cut to an excerpt here.
 pub fn task_failed(task: KeypairTask, details: Option<&TaskEntry>) -> Failure {
-    let text = |value: &Option<String>| value.as_deref().filter(|v| !v.is_empty()).map(excerpt);
+    let text = |value: &Option<String>| {
+        value
+            .as_deref()
+            .map(excerpt)
+            .filter(|text| !text.is_empty())
+    };
     let error_code = details.and_then(|d| text(&d.task_error_code));
     let error_message = details.and_then(|d| text(&d.task_error_message));
     let mut message = format!(
@@ -441,6 +446,21 @@ mod tests {
         assert_eq!(details.task, Some(task("FAILED_UNBIND")));
         let bare = task_failed(task("FAILED_UNBIND"), None);
         assert_eq!(bare.message, "task t-1 of server s-1 ended FAILED_UNBIND");
+    }
+
+    /// Found by `cargo xtask fuzz` (target `response`): an error text of only blanks ended the message with
+    /// `: ` and nothing, and the task's details held an empty string.
+    #[test]
+    fn a_failed_task_whose_error_text_is_only_blanks_ends_at_its_status() {
+        let mut entry = failed_entry(" \n ".into());
+        entry.task_error_code = Some("\t".into());
+        let failure = task_failed(task("FAILED_UNBIND"), Some(&entry));
+        assert_eq!(
+            failure.message,
+            "task t-1 of server s-1 ended FAILED_UNBIND"
+        );
+        let details = failure.task.unwrap();
+        assert_eq!((details.error_code, details.error_message), (None, None));
     }
 
     #[test]
