@@ -11,8 +11,11 @@
 //! Each secret of 4 bytes or more is looked for as it is, JSON-escaped as the request body writes it
 //! (serde_json, as [`crate::model::DisassociateRequest::to_json`] does) and as other encoders write it
 //! (`\/` for `/`, `\u00e9` for non-ASCII, Go's `\u003c` for `<>&` and `\u2028`), and each of those escaped
-//! twice by the same encoder (a body printed inside another JSON string). Overlapping matches, of one secret
-//! or of several, are masked as one span, so no piece of a secret survives between them.
+//! twice by the same encoder (a body printed inside another JSON string). A secret with blanks between its
+//! words (a password with spaces, a PEM key, an `Authorization` value) is also found with other blanks there
+//! (a line break for a space, CRLF for LF): a reformatted echo, and what an excerpt, which collapses blanks,
+//! would turn back into the secret. Overlapping matches, of one secret or of several, are masked as one span,
+//! so no piece of a secret survives between them.
 //! The escaped forms of a secret are built the first time a text at least as long as the secret is masked
 //! (no form is shorter than the secret): a call whose answers are short never builds the forms of a 10 KB
 //! IAM token.
@@ -37,6 +40,8 @@ pub struct Masker<'a> {
 struct Pattern<'a> {
     value: Cow<'a, str>,
     forms: OnceCell<Vec<String>>,
+    /// The secret's words, each run of blanks between them as one space ([`words_of`]).
+    words: OnceCell<Option<String>>,
 }
 
 impl<'a> Masker<'a> {
@@ -63,6 +68,7 @@ impl<'a> Masker<'a> {
             self.secrets.push(Pattern {
                 value,
                 forms: OnceCell::new(),
+                words: OnceCell::new(),
             });
         }
     }
@@ -70,13 +76,32 @@ impl<'a> Masker<'a> {
     /// `text` with every occurrence of a secret, in any of its forms, replaced by `***`.
     pub fn mask<'t>(&self, text: &'t str) -> Cow<'t, str> {
         let mut spans: Vec<(usize, usize)> = Vec::new();
+        let mut collapsed: Option<Collapsed> = None;
         for secret in &self.secrets {
-            if secret.value.len() > text.len() {
+            if secret.value.len() <= text.len() {
+                for form in secret.forms.get_or_init(|| escaped_forms(&secret.value)) {
+                    find_spans(text, form, &mut spans);
+                }
+            }
+            // A secret with blanks between its words, written with other blanks (a line break for a space,
+            // CRLF for LF, two spaces): a reformatted echo, and what `response::excerpt` would collapse back
+            // into the secret.
+            let words = secret.words.get_or_init(|| words_of(&secret.value));
+            let Some(words) = words.as_deref() else {
+                continue;
+            };
+            let first_word = words.split(' ').next().unwrap_or_default();
+            if words.len() > text.len() || !text.contains(first_word) {
                 continue;
             }
-            for form in secret.forms.get_or_init(|| escaped_forms(&secret.value)) {
-                find_spans(text, form, &mut spans);
-            }
+            let collapsed = collapsed.get_or_insert_with(|| Collapsed::of(text));
+            let mut found = Vec::new();
+            find_spans(&collapsed.text, words, &mut found);
+            spans.extend(
+                found
+                    .into_iter()
+                    .map(|(start, end)| collapsed.origin(start, end)),
+            );
         }
         if spans.is_empty() {
             return Cow::Borrowed(text);
@@ -142,6 +167,9 @@ impl Drop for Masker<'_> {
             if let Some(forms) = secret.forms.get_mut() {
                 forms.iter_mut().for_each(Zeroize::zeroize);
             }
+            if let Some(Some(words)) = secret.words.get_mut() {
+                words.zeroize();
+            }
         }
     }
 }
@@ -150,6 +178,52 @@ impl Drop for Masker<'_> {
 impl core::fmt::Debug for Masker<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(f, "Masker({} secrets)", self.secrets.len())
+    }
+}
+
+/// Whitespace and control characters: what `response::excerpt` collapses into one space.
+fn is_blank(c: char) -> bool {
+    c.is_whitespace() || c.is_control()
+}
+
+/// `secret` trimmed, each run of blanks in it as one space: `None` when it has no blanks between its words
+/// (its exact forms then find every echo of it), or when what is left is shorter than [`MIN_SECRET_BYTES`].
+fn words_of(secret: &str) -> Option<String> {
+    let words = Collapsed::of(secret.trim_matches(is_blank)).text;
+    (words.contains(' ') && words.len() >= MIN_SECRET_BYTES).then_some(words)
+}
+
+/// A text with each run of blanks as one space, and where each of its bytes came from.
+struct Collapsed {
+    text: String,
+    /// The byte offset in the original text of each byte of `text` (a collapsed run: where the run starts).
+    offsets: Vec<usize>,
+}
+
+impl Collapsed {
+    fn of(original: &str) -> Collapsed {
+        let mut text = String::with_capacity(original.len());
+        let mut offsets = Vec::with_capacity(original.len());
+        let mut in_blanks = false;
+        for (offset, c) in original.char_indices() {
+            if is_blank(c) {
+                if !in_blanks {
+                    text.push(' ');
+                    offsets.push(offset);
+                }
+                in_blanks = true;
+                continue;
+            }
+            in_blanks = false;
+            text.push(c);
+            offsets.extend(offset..offset + c.len_utf8());
+        }
+        Collapsed { text, offsets }
+    }
+
+    /// The original span of `start..end` of `text`, which starts and ends with a word's character.
+    fn origin(&self, start: usize, end: usize) -> (usize, usize) {
+        (self.offsets[start], self.offsets[end - 1] + 1)
     }
 }
 
@@ -384,6 +458,31 @@ mod tests {
                 "{echoed}"
             );
         }
+    }
+
+    /// Found by `cargo xtask fuzz` (target `response`): a password with spaces that a server echoed with a
+    /// line break instead of one was not masked, and the excerpt of the error message then collapsed the line
+    /// break into a space, which put the password itself in the message; a PEM key echoed with CRLF line
+    /// ends came back whole.
+    #[test]
+    fn a_secret_echoed_with_other_blanks_between_its_words_is_masked() {
+        let password = "correct horse battery staple";
+        let text = "bad password 'correct\nhorse  battery\u{a0}\tstaple'";
+        let masked = redact(text, &[password]);
+        assert_eq!(masked, "bad password '***'");
+        assert!(!crate::response::excerpt(&masked).contains(password));
+        assert_eq!(
+            redact(&PEM_KEY.replace('\n', "\r\n"), &[PEM_KEY]),
+            "***\r\n"
+        );
+        assert_eq!(
+            redact("horse battery staple", &[password]),
+            "horse battery staple"
+        );
+        assert_eq!(
+            redact("correct horsebattery staple", &[password]),
+            "correct horsebattery staple"
+        );
     }
 
     #[test]
