@@ -1,0 +1,4 @@
+//! One file per target; each exports `property`, listed in `crate::TARGETS`.
+
+pub mod masking;
+pub mod response;
