@@ -16,11 +16,19 @@ pub(crate) fn quote(value: &str) -> String {
             out.push('…');
             break;
         }
-        let hidden = c.is_control() || is_invisible_formatting(c);
-        out.push(if hidden { '\u{FFFD}' } else { c });
+        out.push(shown(c));
     }
     out.push('\'');
     out
+}
+
+/// A character as [`quote`] shows it: control and invisible formatting characters as `�`.
+pub(crate) fn shown(c: char) -> char {
+    if c.is_control() || is_invisible_formatting(c) {
+        '\u{FFFD}'
+    } else {
+        c
+    }
 }
 
 /// A non-negative integer in decimal, without `core::fmt` (whose machinery costs kilobytes in the wasm).

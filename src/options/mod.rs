@@ -40,7 +40,9 @@
 //! `undefined` means absent; `null` is a type error. Messages name the option, say what is wrong and what is
 //! expected. They echo ids and region names (at most 40 characters), never `token`, `auth.key`,
 //! `credentials.secretAccessKey`, `credentials.securityToken` or `credentials.accessKeyId` (a swapped AK/SK
-//! would echo the secret), and never the whole `endpoint` (see [`crate::endpoint`]).
+//! would echo the secret), and never the whole `endpoint` (see [`crate::endpoint`]); a quoted id, region or
+//! host that is a piece of one of those secrets (one pasted into the wrong option) is shown as `***`
+//! (`echoes.rs`).
 //!
 //! Secret strings are moved out of the [`Input`] into a [`Secret`] before they are checked, so a rejected one is
 //! zeroized too; every other string left in the options object is zeroized when validation ends.
@@ -71,6 +73,7 @@
 mod auth;
 mod callbacks;
 pub(crate) mod credentials;
+mod echoes;
 mod endpoint;
 pub(crate) mod fields;
 mod ids;
@@ -225,8 +228,8 @@ pub fn validate_disassociate_keypairs(
     let listed = fields.entries.iter().find(|(key, _)| key == "servers");
     servers::check_entry_keys(listed.map(|(_, value)| value))?;
     let connection = Connection::read(&mut fields, env)?;
-    let project_id = ids::project_id(fields.take("projectId"))?;
-    let servers = servers::servers(fields.take("servers"))?;
+    let project_id = connection.quoting(ids::project_id(fields.take("projectId")), &fields)?;
+    let servers = connection.quoting(servers::servers(fields.take("servers")), &fields)?;
     let timeout_ms = numbers::timeout_ms(fields.take("timeoutMs"))?;
     let max_attempts = numbers::max_attempts(fields.take("maxAttempts"))?;
     let concurrency = numbers::concurrency(fields.take("concurrency"))?;
@@ -257,8 +260,8 @@ pub fn validate_disassociate(
 ) -> Result<DisassociateOptions, Failure> {
     let mut fields = Fields::open(input, keys::DISASSOCIATE_KEYS)?;
     let connection = Connection::read(&mut fields, env)?;
-    let project_id = ids::project_id(fields.take("projectId"))?;
-    let server_id = ids::server_id(fields.take("serverId"))?;
+    let project_id = connection.quoting(ids::project_id(fields.take("projectId")), &fields)?;
+    let server_id = connection.quoting(ids::server_id(fields.take("serverId")), &fields)?;
     let auth = auth::server_auth(fields.take("auth"))?;
     let client = client(&mut fields, connection)?;
     Ok(DisassociateOptions {
@@ -277,8 +280,8 @@ pub fn validate_disassociate(
 pub fn validate_task_query(input: Input, env: &Environment) -> Result<TaskQueryOptions, Failure> {
     let mut fields = Fields::open(input, keys::TASK_KEYS)?;
     let connection = Connection::read(&mut fields, env)?;
-    let project_id = ids::project_id(fields.take("projectId"))?;
-    let task_id = ids::task_id(fields.take("taskId"))?;
+    let project_id = connection.quoting(ids::project_id(fields.take("projectId")), &fields)?;
+    let task_id = connection.quoting(ids::task_id(fields.take("taskId")), &fields)?;
     let client = client(&mut fields, connection)?;
     Ok(TaskQueryOptions {
         client,
@@ -295,8 +298,8 @@ pub fn validate_wait_for_task(
 ) -> Result<WaitForTaskOptions, Failure> {
     let mut fields = Fields::open(input, keys::WAIT_KEYS)?;
     let connection = Connection::read(&mut fields, env)?;
-    let project_id = ids::project_id(fields.take("projectId"))?;
-    let task_id = ids::task_id(fields.take("taskId"))?;
+    let project_id = connection.quoting(ids::project_id(fields.take("projectId")), &fields)?;
+    let task_id = connection.quoting(ids::task_id(fields.take("taskId")), &fields)?;
     let (client, wait) = client_and_wait(&mut fields, connection)?;
     Ok(WaitForTaskOptions {
         query: TaskQueryOptions {
@@ -318,8 +321,8 @@ pub fn validate_disassociate_and_wait(
 ) -> Result<DisassociateAndWaitOptions, Failure> {
     let mut fields = Fields::open(input, keys::DISASSOCIATE_AND_WAIT_KEYS)?;
     let connection = Connection::read(&mut fields, env)?;
-    let project_id = ids::project_id(fields.take("projectId"))?;
-    let server_id = ids::server_id(fields.take("serverId"))?;
+    let project_id = connection.quoting(ids::project_id(fields.take("projectId")), &fields)?;
+    let server_id = connection.quoting(ids::server_id(fields.take("serverId")), &fields)?;
     let auth = auth::server_auth(fields.take("auth"))?;
     let (client, wait) = client_and_wait(&mut fields, connection)?;
     Ok(DisassociateAndWaitOptions {
@@ -342,7 +345,7 @@ pub fn validate_disassociate_and_wait(
 pub fn validate_task_list(input: Input, env: &Environment) -> Result<TaskListOptions, Failure> {
     let mut fields = Fields::open(input, keys::LIST_KEYS)?;
     let connection = Connection::read(&mut fields, env)?;
-    let project_id = ids::project_id(fields.take("projectId"))?;
+    let project_id = connection.quoting(ids::project_id(fields.take("projectId")), &fields)?;
     let timeout_ms = numbers::timeout_ms(fields.take("timeoutMs"))?;
     let max_attempts = numbers::max_attempts(fields.take("maxAttempts"))?;
     let limit = numbers::limit(fields.take("limit"))?;
@@ -365,8 +368,8 @@ pub fn validate_delete_failed_task(
 ) -> Result<DeleteFailedTaskOptions, Failure> {
     let mut fields = Fields::open(input, keys::TASK_KEYS)?;
     let connection = Connection::read(&mut fields, env)?;
-    let project_id = ids::project_id(fields.take("projectId"))?;
-    let task_id = ids::failed_task_id(fields.take("taskId"))?;
+    let project_id = connection.quoting(ids::project_id(fields.take("projectId")), &fields)?;
+    let task_id = connection.quoting(ids::failed_task_id(fields.take("taskId")), &fields)?;
     let client = client(&mut fields, connection)?;
     Ok(DeleteFailedTaskOptions {
         client,
@@ -385,11 +388,18 @@ impl Connection {
     /// Steps 3 and 4.
     fn read(fields: &mut Fields, env: &Environment) -> Result<Connection, Failure> {
         let credentials = credentials::from_fields(fields)?;
-        let endpoint = endpoint::from_fields(fields, env, &credentials)?;
+        let endpoint = endpoint::from_fields(fields, env, &credentials)
+            .map_err(|failure| echoes::hide_secrets(failure, &credentials, fields))?;
         Ok(Connection {
             credentials,
             endpoint,
         })
+    }
+
+    /// `result` of a check that quotes its option (an id), with any secret of the options hidden from its
+    /// message ([`echoes`]).
+    fn quoting<T>(&self, result: Result<T, Failure>, fields: &Fields) -> Result<T, Failure> {
+        result.map_err(|failure| echoes::hide_secrets(failure, &self.credentials, fields))
     }
 
     /// The client options, once steps 7 and 8 have read `timeoutMs`, `maxAttempts`, `signal` and
@@ -939,6 +949,66 @@ mod tests {
                 assert!(!text.contains(CANARY), "case {index}: {text}");
             }
         }
+    }
+
+    /// Found by `cargo xtask fuzz` (target `options`): a secret pasted into an option that messages quote (a
+    /// token given as `projectId`, a password as `region`) came back in the message, whole or its first 40
+    /// characters.
+    #[test]
+    fn a_secret_pasted_into_an_option_that_messages_quote_is_not_echoed() {
+        let token = ["CANARYtoken", &"MIIPAgYJKoZIhvcNAQcC".repeat(250)].concat();
+        let password = "CANARYpass word";
+        let key = pem("RSA", "CANARYprivateKeyMIIEowIBAAKCAQEAt");
+        let tok = |changes: Vec<(&str, Option<Input>)>| {
+            let mut all = vec![
+                set("token", s(&token)),
+                set("auth", auth("password", password)),
+            ];
+            all.extend(changes);
+            with(all)
+        };
+        let insecure = |host: &str| set("endpoint", s(&["http://", host, "/kps"].concat()));
+        let sk = "CANARYsecretKey12345";
+        for input in [
+            tok(vec![set("projectId", s(&token))]),
+            tok(vec![set("projectId", s(password))]),
+            tok(vec![set("serverId", s(&token))]),
+            tok(vec![
+                set("serverId", s(&key)),
+                set("auth", auth("keypair", &key)),
+            ]),
+            tok(vec![set("region", s(password))]),
+            tok(vec![set("region", s(&token))]),
+            tok(vec![
+                set("region", s("CANARYPASS-WORD-1")),
+                set("auth", auth("password", "canarypass-word-1")),
+            ]),
+            tok(vec![
+                unset("region"),
+                insecure("CANARYpassword"),
+                set("auth", auth("password", "CANARYpassword")),
+            ]),
+            with(vec![
+                unset("token"),
+                set(
+                    "credentials",
+                    access_key(vec![set("secretAccessKey", s(sk))]),
+                ),
+                set("projectId", s(sk)),
+            ]),
+        ] {
+            let failure = validate_disassociate(input, &NODE).expect_err("an invalid option");
+            assert!(
+                !failure.message.to_ascii_lowercase().contains("canary"),
+                "{}",
+                failure.message
+            );
+        }
+        let message = rejects(with(vec![set("projectId", s("nope"))]), "projectId", &[]);
+        assert!(
+            message.contains("'nope'"),
+            "other values are still quoted: {message}"
+        );
     }
 
     #[test]
