@@ -222,6 +222,7 @@ pub fn any_number() -> impl Strategy<Value = f64> {
     prop_oneof![
         4 => select(EDGES),
         2 => (-20i64..700_000).prop_map(|n| n as f64),
+        2 => (-2i64..=130).prop_map(|n| n as f64),
         1 => (select(EDGES), -3i32..=3).prop_map(|(edge, ulps)| next_after(edge, ulps)),
         2 => any::<f64>(),
     ]

@@ -34,6 +34,12 @@ pub struct Target {
 /// measured on a 2-core machine (README "Develop"), so that the full run takes about 20 minutes there.
 pub const TARGETS: &[Target] = &[
     Target {
+        name: "options",
+        checks: "option validation: typed failures, exact acceptance of the documented id, secret and number rules, no secret echoed",
+        full_cases: 2_000_000,
+        property: targets::options::property,
+    },
+    Target {
         name: "response",
         checks: "response handling: any status, headers and body; typed failures, identifiers checked, no secret returned",
         full_cases: 1_500_000,

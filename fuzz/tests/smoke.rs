@@ -41,6 +41,11 @@ fn every_target_has_a_smoke_test_here() {
 }
 
 #[test]
+fn option_validation_holds_on_a_smoke_run() {
+    smoke("options");
+}
+
+#[test]
 fn response_handling_holds_on_a_smoke_run() {
     smoke("response");
 }

@@ -1,4 +1,5 @@
 //! One file per target; each exports `property`, listed in `crate::TARGETS`.
 
 pub mod masking;
+pub mod options;
 pub mod response;
