@@ -40,6 +40,12 @@ pub const TARGETS: &[Target] = &[
         property: targets::options::property,
     },
     Target {
+        name: "endpoint",
+        checks: "endpoint, signingHost, signRequest URL and region parsing against the url crate, core::net and the documented region rule",
+        full_cases: 2_000_000,
+        property: targets::endpoint::property,
+    },
+    Target {
         name: "response",
         checks: "response handling: any status, headers and body; typed failures, identifiers checked, no secret returned",
         full_cases: 1_500_000,

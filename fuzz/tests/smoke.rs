@@ -46,6 +46,11 @@ fn option_validation_holds_on_a_smoke_run() {
 }
 
 #[test]
+fn endpoint_and_region_parsing_holds_on_a_smoke_run() {
+    smoke("endpoint");
+}
+
+#[test]
 fn response_handling_holds_on_a_smoke_run() {
     smoke("response");
 }
