@@ -57,6 +57,12 @@ pub const TARGETS: &[Target] = &[
         full_cases: 1_500_000,
         property: targets::masking::property,
     },
+    Target {
+        name: "signing",
+        checks: "AK/SK signing against a reference signer, for random requests, prepared calls and signRequest",
+        full_cases: 1_000_000,
+        property: targets::signing::property,
+    },
 ];
 
 /// The target called `name`.

@@ -59,3 +59,8 @@ fn response_handling_holds_on_a_smoke_run() {
 fn redaction_holds_on_a_smoke_run() {
     smoke("masking");
 }
+
+#[test]
+fn signing_holds_on_a_smoke_run() {
+    smoke("signing");
+}

@@ -73,7 +73,7 @@ impl UrlSpec {
         }
     }
 
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         let scheme = if self.https { "https" } else { "http" };
         let scheme = match self.scheme_case {
             0 => scheme.to_owned(),
@@ -162,7 +162,7 @@ fn segment() -> impl Strategy<Value = String> {
         })
 }
 
-fn any_url() -> impl Strategy<Value = UrlSpec> {
+pub(crate) fn any_url() -> impl Strategy<Value = UrlSpec> {
     (
         any::<bool>(),
         0u8..3,

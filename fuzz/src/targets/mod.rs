@@ -4,3 +4,4 @@ pub mod endpoint;
 pub mod masking;
 pub mod options;
 pub mod response;
+pub mod signing;
