@@ -63,6 +63,24 @@ pub const TARGETS: &[Target] = &[
         full_cases: 1_000_000,
         property: targets::signing::property,
     },
+    Target {
+        name: "retry",
+        checks: "the retry policy and the task waiter: the README's table, delays within budget, attempts within maxAttempts",
+        full_cases: 1_000_000,
+        property: targets::retry::property,
+    },
+    Target {
+        name: "fleet",
+        checks: "the fleet state machine against a simulated KPS: no server sent twice unless no task was found, totals add up, it finishes",
+        full_cases: 500_000,
+        property: targets::fleet::property,
+    },
+    Target {
+        name: "pacing",
+        checks: "the pacer: waits and spacing within their documented bounds, Retry-After honoured",
+        full_cases: 500_000,
+        property: targets::pacing::property,
+    },
 ];
 
 /// The target called `name`.

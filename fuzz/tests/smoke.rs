@@ -64,3 +64,18 @@ fn redaction_holds_on_a_smoke_run() {
 fn signing_holds_on_a_smoke_run() {
     smoke("signing");
 }
+
+#[test]
+fn the_retry_policy_and_the_waiter_hold_on_a_smoke_run() {
+    smoke("retry");
+}
+
+#[test]
+fn the_fleet_holds_on_a_smoke_run() {
+    smoke("fleet");
+}
+
+#[test]
+fn the_pacer_holds_on_a_smoke_run() {
+    smoke("pacing");
+}

@@ -1,0 +1,536 @@
+//! The fleet state machine ([`kps_wasm::fleet::Fleet`]), driven as `src/wasm/fleet.rs` drives it (unbind
+//! workers, reconciliation through the task lists, a watcher reading the running list, the failed list and
+//! one `GET` per task that left) against a simulated KPS: unbinds accepted, refused, throttled, lost before
+//! or after the service acted, `KPS.0002` while a task runs, lists that cannot be read, tasks that succeed
+//! or fail, an abort at any time, failures left in the failed list by an earlier fleet.
+//!
+//! Properties: never more than `concurrency` unbinds in flight; never more than `maxAttempts` unbinds of a
+//! server; a server is sent again only after reconciliation found no task for it, and never while the lists
+//! it read showed its task; nothing is sent after an abort; the totals always add up to the fleet's size;
+//! every outcome is true to the simulated service (a succeeded server's task succeeded, a task adopted is
+//! that server's, an old failure is never taken for a new one); once the service has answered everything,
+//! the fleet finishes.
+
+use kps_wasm::error::{ErrorKind, Failure};
+use kps_wasm::fleet::{AfterUnbind, Fleet, Outcome, ServerState};
+use kps_wasm::model::{KeypairTask, TaskEntry};
+use proptest::prelude::*;
+use proptest::sample::select;
+
+use crate::Session;
+
+/// How the simulated service answers an unbind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    Accepted,
+    /// The service started a task, but its answer was lost: no response, a timeout, a 502.
+    ActedButLost,
+    /// No task, and no answer either.
+    LostBeforeActing,
+    Throttled,
+    Refused,
+    Aborted,
+}
+
+/// One step of the driver.
+#[derive(Clone, Debug)]
+pub enum Action {
+    /// A worker takes the next server.
+    Send,
+    /// The `n`th unbind in flight is answered; `readable` whether the lists read to reconcile it can be read.
+    Answer {
+        n: usize,
+        answer: Answer,
+        lost_as: u8,
+        readable: bool,
+    },
+    /// A watcher round; `readable` for the failed list, `read_fails` for the `GET`s.
+    Watch {
+        readable: bool,
+        read_fails: bool,
+    },
+    /// The `n`th running task of the service ends.
+    Finish {
+        n: usize,
+        succeeded: bool,
+    },
+    Tick {
+        ms: f64,
+    },
+    Abort,
+}
+
+#[derive(Clone, Debug)]
+pub struct Case {
+    servers: usize,
+    concurrency: u32,
+    max_attempts: u32,
+    wait: bool,
+    wait_timeout_ms: u32,
+    /// Old failures of these servers in the failed list, and whether the fleet could read it at the start.
+    old_failures: Vec<usize>,
+    known: bool,
+    actions: Vec<Action>,
+}
+
+fn any_action() -> impl Strategy<Value = Action> {
+    let answer = select(
+        &[
+            Answer::Accepted,
+            Answer::Accepted,
+            Answer::ActedButLost,
+            Answer::LostBeforeActing,
+            Answer::Throttled,
+            Answer::Refused,
+            Answer::Aborted,
+        ][..],
+    );
+    prop_oneof![
+        4 => Just(Action::Send),
+        4 => (0usize..8, answer, 0u8..4, prop::bool::weighted(0.8)).prop_map(|(n, answer, lost_as, readable)| Action::Answer { n, answer, lost_as, readable }),
+        2 => (prop::bool::weighted(0.8), prop::bool::weighted(0.2)).prop_map(|(readable, read_fails)| Action::Watch { readable, read_fails }),
+        2 => (0usize..8, any::<bool>()).prop_map(|(n, succeeded)| Action::Finish { n, succeeded }),
+        2 => prop_oneof![0.0..1_000.0f64, 0.0..600_000.0f64].prop_map(|ms| Action::Tick { ms }),
+        1 => Just(Action::Abort),
+    ]
+}
+
+fn any_case() -> impl Strategy<Value = Case> {
+    (
+        1usize..10,
+        1u32..5,
+        1u32..5,
+        any::<bool>(),
+        prop_oneof![1u32..10_000, 1u32..86_400_000],
+        prop::collection::vec(0usize..10, 0..4),
+        any::<bool>(),
+        prop::collection::vec(any_action(), 0..80),
+    )
+        .prop_map(
+            |(
+                servers,
+                concurrency,
+                max_attempts,
+                wait,
+                wait_timeout_ms,
+                old_failures,
+                known,
+                mut actions,
+            )| {
+                // An abort is rare and final: keep at most one.
+                if let Some(first) = actions.iter().position(|a| matches!(a, Action::Abort)) {
+                    let mut index = 0;
+                    actions.retain(|a| {
+                        index += 1;
+                        !matches!(a, Action::Abort) || index - 1 == first
+                    });
+                }
+                Case {
+                    servers,
+                    concurrency,
+                    max_attempts,
+                    wait,
+                    wait_timeout_ms,
+                    old_failures,
+                    known,
+                    actions,
+                }
+            },
+        )
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TaskState {
+    Running,
+    Succeeded,
+    Failed,
+}
+
+/// A task of the simulated service.
+#[derive(Clone, Debug)]
+struct Task {
+    id: String,
+    server: usize,
+    state: TaskState,
+    time_ms: f64,
+    /// Left by an earlier fleet.
+    old: bool,
+}
+
+/// The simulated service, and what the driver has seen.
+struct World {
+    ids: Vec<String>,
+    tasks: Vec<Task>,
+    now: f64,
+    in_flight: Vec<usize>,
+    /// Unbinds sent per server.
+    sent: Vec<u32>,
+    /// Whether a server may be sent again: its last reconciliation found no task.
+    may_resend: Vec<bool>,
+    aborted: bool,
+}
+
+impl World {
+    fn entry(&self, task: &Task) -> TaskEntry {
+        TaskEntry {
+            task_id: task.id.clone(),
+            operate_type: if task.state == TaskState::Running {
+                "RUNNING_UNBIND"
+            } else {
+                ""
+            }
+            .to_owned(),
+            task_time: task.time_ms,
+            server_name: String::new(),
+            server_id: self.ids[task.server].clone(),
+            keypair_name: String::new(),
+            task_error_code: Some("KPS.0003".to_owned()),
+            task_error_message: Some("plug-in did not answer".to_owned()),
+        }
+    }
+
+    fn list(&self, state: TaskState) -> Vec<TaskEntry> {
+        self.tasks
+            .iter()
+            .filter(|t| t.state == state)
+            .map(|t| self.entry(t))
+            .collect()
+    }
+
+    fn running_task_of(&self, server: usize) -> Option<&Task> {
+        self.tasks
+            .iter()
+            .find(|t| t.server == server && t.state == TaskState::Running)
+    }
+
+    fn start_task(&mut self, server: usize) -> String {
+        let id = format!("task-{}", self.tasks.len());
+        self.tasks.push(Task {
+            id: id.clone(),
+            server,
+            state: TaskState::Running,
+            time_ms: self.now,
+            old: false,
+        });
+        id
+    }
+}
+
+fn api(status: u16, code: &str) -> Failure {
+    Failure {
+        status,
+        code: code.to_owned(),
+        ..Failure::local(ErrorKind::Api, "the service refused")
+    }
+}
+
+/// A failure whose answer was lost: no response, the request's timeout, a gateway's 500, 502 or 504.
+fn lost(how: u8) -> Failure {
+    match how {
+        0 => Failure::local(ErrorKind::Network, "no response"),
+        1 => Failure::local(ErrorKind::Timeout, "timed out"),
+        2 => api(502, "HTTP_502"),
+        _ => api(504, "HTTP_504"),
+    }
+}
+
+/// Reconciles server `index` with the lists (or with none, when they cannot be read), and checks what the
+/// state machine concluded.
+fn reconcile(
+    fleet: &mut Fleet,
+    world: &mut World,
+    index: usize,
+    readable: bool,
+) -> Result<(), TestCaseError> {
+    let (running, failed) = if readable {
+        (
+            world.list(TaskState::Running),
+            world.list(TaskState::Failed),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    fleet.reconcile(index, &running, &failed, world.now);
+    let entry = &fleet.entries()[index];
+    world.may_resend[index] = entry.state == ServerState::Queued;
+    if readable {
+        if let Some(task) = world.running_task_of(index) {
+            prop_assert_eq!(
+                entry.task_id(),
+                Some(task.id.as_str()),
+                "the running task of {} was not adopted: {:?}",
+                index,
+                entry.state
+            );
+        }
+    }
+    Ok(())
+}
+
+fn check_entries(fleet: &Fleet, world: &World, case: &Case) -> Result<(), TestCaseError> {
+    let totals = fleet.totals();
+    prop_assert_eq!(totals.total, case.servers);
+    prop_assert_eq!(
+        totals.succeeded + totals.failed + totals.started + totals.not_started,
+        case.servers
+    );
+    let max_attempts = case.max_attempts.max(1);
+    for (index, entry) in fleet.entries().iter().enumerate() {
+        prop_assert_eq!(
+            entry.attempts,
+            world.sent[index],
+            "unbinds of server {}",
+            index
+        );
+        prop_assert!(
+            entry.attempts <= max_attempts,
+            "{} unbinds of server {index}",
+            entry.attempts
+        );
+        let task = entry
+            .task_id()
+            .map(|id| world.tasks.iter().find(|t| t.id == id));
+        match (entry.outcome(), task) {
+            (Outcome::Succeeded, Some(Some(task))) => {
+                prop_assert!(task.server == index && task.state == TaskState::Succeeded)
+            }
+            (Outcome::Started, Some(Some(task))) => {
+                prop_assert!(task.server == index, "server {index} adopted {task:?}")
+            }
+            (Outcome::Failed, Some(Some(task))) => {
+                prop_assert!(
+                    task.server == index && task.state == TaskState::Failed,
+                    "{task:?}"
+                );
+                prop_assert!(
+                    !(task.old && case.known),
+                    "server {index} took an old failure for its own: {task:?}"
+                );
+            }
+            (Outcome::Failed | Outcome::NotStarted, None) => {}
+            (outcome, task) => {
+                prop_assert!(false, "server {index}: {outcome:?} with task {task:?}")
+            }
+        }
+    }
+    Ok(())
+}
+
+fn step(
+    fleet: &mut Fleet,
+    world: &mut World,
+    case: &Case,
+    action: &Action,
+) -> Result<(), TestCaseError> {
+    match *action {
+        Action::Send => {
+            let before = world.in_flight.len();
+            match fleet.next_unbind(world.now) {
+                Some(index) => {
+                    prop_assert!(!world.aborted, "an unbind after the abort");
+                    prop_assert!(
+                        before < case.concurrency as usize,
+                        "more than concurrency in flight"
+                    );
+                    prop_assert!(
+                        !world.in_flight.contains(&index),
+                        "server {index} sent while in flight"
+                    );
+                    if world.sent[index] > 0 {
+                        prop_assert!(
+                            world.may_resend[index],
+                            "server {index} sent again though a task may exist"
+                        );
+                        world.may_resend[index] = false;
+                    }
+                    world.sent[index] += 1;
+                    world.in_flight.push(index);
+                }
+                None => prop_assert!(
+                    world.aborted
+                        || before >= case.concurrency as usize
+                        || fleet
+                            .entries()
+                            .iter()
+                            .all(|e| e.state != ServerState::Queued),
+                    "a queued server was not sent"
+                ),
+            }
+        }
+        Action::Answer {
+            n,
+            answer,
+            lost_as,
+            readable,
+        } => {
+            if world.in_flight.is_empty() {
+                return Ok(());
+            }
+            let index = world.in_flight.remove(n % world.in_flight.len());
+            // KPS refuses a second unbind while a task of the server runs.
+            let answer = match answer {
+                Answer::Accepted | Answer::ActedButLost
+                    if world.running_task_of(index).is_some() =>
+                {
+                    None
+                }
+                answer => Some(answer),
+            };
+            let failure = match answer {
+                None => api(400, "KPS.0002"),
+                Some(Answer::Accepted) => {
+                    let task_id = world.start_task(index);
+                    fleet.unbind_started(index, task_id, world.now);
+                    return Ok(());
+                }
+                Some(Answer::ActedButLost) => {
+                    world.start_task(index);
+                    lost(lost_as)
+                }
+                Some(Answer::LostBeforeActing) => lost(lost_as),
+                Some(Answer::Throttled) => api(429, "APIGW.0308"),
+                Some(Answer::Refused) => api(400, "KPS.6004"),
+                Some(Answer::Aborted) => {
+                    let failure = Failure::local(ErrorKind::Abort, "aborted");
+                    if !world.aborted {
+                        fleet.abort(&failure);
+                        world.aborted = true;
+                    }
+                    failure
+                }
+            };
+            if fleet.unbind_failed(index, failure) == AfterUnbind::Reconcile {
+                reconcile(fleet, world, index, readable)?;
+            }
+        }
+        Action::Watch {
+            readable,
+            read_fails,
+        } => {
+            let running = world.list(TaskState::Running);
+            let (_, left) = fleet.observe_running(&running, world.now);
+            let failed = if readable {
+                world.list(TaskState::Failed)
+            } else {
+                Vec::new()
+            };
+            for index in left {
+                if fleet.observe_failed(index, &failed) {
+                    continue;
+                }
+                let Some(task_id) = fleet.entries()[index].task_id().map(str::to_owned) else {
+                    continue;
+                };
+                let read = match world.tasks.iter().find(|t| t.id == task_id) {
+                    _ if read_fails => Err(lost(0)),
+                    Some(task) => Ok(KeypairTask {
+                        task_id: task.id.clone(),
+                        server_id: world.ids[task.server].clone(),
+                        status: match task.state {
+                            TaskState::Running => "RUNNING_UNBIND",
+                            TaskState::Succeeded => "SUCCESS_UNBIND",
+                            TaskState::Failed => "FAILED_UNBIND",
+                        }
+                        .to_owned(),
+                    }),
+                    None => Err(api(404, "KPS.0001")),
+                };
+                fleet.confirmed(index, read, world.now);
+            }
+        }
+        Action::Finish { n, succeeded } => {
+            let running: Vec<usize> = (0..world.tasks.len())
+                .filter(|&i| world.tasks[i].state == TaskState::Running)
+                .collect();
+            if let Some(&task) = running.get(n % running.len().max(1)) {
+                world.tasks[task].state = if succeeded {
+                    TaskState::Succeeded
+                } else {
+                    TaskState::Failed
+                };
+            }
+        }
+        Action::Tick { ms } => world.now += ms,
+        Action::Abort => {
+            if !world.aborted {
+                fleet.abort(&Failure::local(ErrorKind::Abort, "aborted"));
+                world.aborted = true;
+            }
+            // Unbinds cut in flight are answered as aborted, and reconciled (`Answer` does it).
+        }
+    }
+    check_entries(fleet, world, case)
+}
+
+fn check(case: &Case) -> Result<(), TestCaseError> {
+    let ids: Vec<String> = (0..case.servers).map(|i| format!("server-{i}")).collect();
+    let mut fleet = Fleet::new(
+        ids.clone(),
+        case.concurrency,
+        case.max_attempts,
+        case.wait,
+        case.wait_timeout_ms,
+    );
+    let mut world = World {
+        ids,
+        tasks: Vec::new(),
+        now: 1_795_860_900_000.0,
+        in_flight: Vec::new(),
+        sent: vec![0; case.servers],
+        may_resend: vec![false; case.servers],
+        aborted: false,
+    };
+    for (n, &server) in case.old_failures.iter().enumerate() {
+        world.tasks.push(Task {
+            id: format!("old-{n}"),
+            server: server % case.servers,
+            state: TaskState::Failed,
+            time_ms: world.now - 86_400_000.0,
+            old: true,
+        });
+    }
+    if case.known {
+        fleet.known_failed(&world.list(TaskState::Failed));
+    }
+    for action in &case.actions {
+        step(&mut fleet, &mut world, case, action)?;
+    }
+    // Then the service answers everything, and every task ends: the fleet must finish.
+    let drain = [
+        Action::Send,
+        Action::Answer {
+            n: 0,
+            answer: Answer::Accepted,
+            lost_as: 0,
+            readable: true,
+        },
+        Action::Finish {
+            n: 0,
+            succeeded: true,
+        },
+        Action::Watch {
+            readable: true,
+            read_fails: false,
+        },
+        Action::Tick { ms: 1_000.0 },
+    ];
+    for round in 0..(case.servers * 20 + 200) {
+        if fleet.is_done() && world.in_flight.is_empty() {
+            break;
+        }
+        prop_assert!(
+            round + 1 < case.servers * 20 + 200,
+            "the fleet never finished: {:?}",
+            fleet.entries()
+        );
+        for action in &drain {
+            step(&mut fleet, &mut world, case, action)?;
+        }
+    }
+    prop_assert!(fleet.is_done());
+    Ok(())
+}
+
+pub fn property(session: &mut Session) {
+    session.check(any_case(), |case| check(&case));
+}
