@@ -7,6 +7,8 @@
 //! cargo xtask demo [--check] setup, build, then serve the demo page with the emulator
 //! cargo xtask bench [--quick] setup, build, then measure size, start-up and speed (target/bench/results.json)
 //! cargo xtask alternatives [--quick]  re-measure the hand-written parts against the libraries (ARCHITECTURE.md)
+//! cargo xtask fuzz [--cases N] [--seconds S] [--seed X] [TARGET...]
+//!                            property tests of the pure core at volume (10 million cases by default)
 //! ```
 
 mod alternatives;
@@ -14,6 +16,7 @@ mod bench;
 mod build;
 mod demo;
 mod emulator;
+mod fuzz;
 mod process;
 mod self_contained;
 mod setup;
@@ -49,7 +52,8 @@ pub fn repo_root() -> PathBuf {
 }
 
 const USAGE: &str =
-    "usage: cargo xtask <setup | build | test | demo [--check] | bench [--quick] | alternatives [--quick]>";
+    "usage: cargo xtask <setup | build | test | demo [--check] | bench [--quick] | alternatives [--quick] | \
+     fuzz [--cases N] [--seconds S] [--seed X] [--jobs J] [--list] [TARGET...]>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -64,6 +68,7 @@ fn main() -> ExitCode {
         ["bench", "--quick"] => bench::run(true),
         ["alternatives"] => alternatives::run(false),
         ["alternatives", "--quick"] => alternatives::run(true),
+        ["fuzz", rest @ ..] => fuzz::run(rest),
         _ => Err(Error(USAGE.to_owned())),
     };
     match outcome {

@@ -28,6 +28,10 @@ const SUITES: &[Suite] = &[
         run: native,
     },
     Suite {
+        name: "property tests, a smoke of every cargo xtask fuzz target (cargo test -p kps-fuzz)",
+        run: property_smoke,
+    },
+    Suite {
         name: "wasm-bindgen-test in Node",
         run: wasm_in_node,
     },
@@ -137,8 +141,19 @@ fn lints(_: &Tools) -> Result {
     ]))
 }
 
+/// The property tests have a suite of their own, below.
 fn native(_: &Tools) -> Result {
-    process::run(&mut cargo(&["test", "--workspace"]))
+    process::run(&mut cargo(&[
+        "test",
+        "--workspace",
+        "--exclude",
+        "kps-fuzz",
+    ]))
+}
+
+/// A few hundred cases of each target (KPS_FUZZ_SMOKE_CASES), with a new seed each run.
+fn property_smoke(_: &Tools) -> Result {
+    process::run(&mut cargo(&["test", "--package", "kps-fuzz"]))
 }
 
 /// `cargo test` for wasm32, run by wasm-bindgen-test-runner; one test binary per environment.

@@ -245,16 +245,11 @@ pub fn reference_mask(text: &str, secrets: &[String]) -> String {
                 }
             }
         }
-        if let Some(respaced) = respaced(secret) {
-            // Every match, overlapping ones too: the next search starts one character after the last match's start.
-            let mut at = 0;
-            while let Some(found) = respaced.find_at(text, at) {
-                mark(found.start(), found.end());
-                at = found.start()
-                    + text[found.start()..]
-                        .chars()
-                        .next()
-                        .map_or(1, char::len_utf8);
+        if let Some(words) = words(secret) {
+            for start in (0..text.len()).filter(|&i| text.is_char_boundary(i)) {
+                if let Some(end) = words_at(text, start, &words) {
+                    mark(start, end);
+                }
             }
         }
     }
@@ -275,20 +270,39 @@ pub fn reference_mask(text: &str, secrets: &[String]) -> String {
 }
 
 /// The masker also finds a secret with blanks between its words (whitespace, control characters) when they
-/// are other blanks: a regular expression of its words with `[\s\p{Cc}]+` between them. `None` for a secret
-/// without blanks between words, or whose words are shorter than the masked minimum.
-fn respaced(secret: &str) -> Option<regex::Regex> {
-    let blank = |c: char| c.is_whitespace() || c.is_control();
+/// are other blanks: its words, each after at least one blank. `None` for a secret without blanks between
+/// words, or whose words, one blank apart, are shorter than the masked minimum.
+fn words(secret: &str) -> Option<Vec<&str>> {
     let words: Vec<&str> = secret
-        .split(blank)
+        .split(is_blank)
         .filter(|word| !word.is_empty())
         .collect();
-    let joined_len = words.iter().map(|w| w.len()).sum::<usize>() + words.len().saturating_sub(1);
-    if words.len() < 2 || joined_len < MIN_SECRET_BYTES {
-        return None;
+    let joined = words.iter().map(|w| w.len()).sum::<usize>() + words.len().saturating_sub(1);
+    (words.len() >= 2 && joined >= MIN_SECRET_BYTES).then_some(words)
+}
+
+fn is_blank(c: char) -> bool {
+    c.is_whitespace() || c.is_control()
+}
+
+/// Where `words` occur in `text` from `start`, one or more blanks between each: the end of the match.
+fn words_at(text: &str, start: usize, words: &[&str]) -> Option<usize> {
+    let mut at = start;
+    for (index, word) in words.iter().enumerate() {
+        if index > 0 {
+            let rest = &text[at..];
+            let blanks = rest.len() - rest.trim_start_matches(is_blank).len();
+            if blanks == 0 {
+                return None;
+            }
+            at += blanks;
+        }
+        if !text[at..].starts_with(word) {
+            return None;
+        }
+        at += word.len();
     }
-    let pattern: Vec<String> = words.iter().map(|word| regex::escape(word)).collect();
-    Some(regex::Regex::new(&pattern.join(r"[\s\p{Cc}]+")).expect("escaped words"))
+    Some(at)
 }
 
 fn build_tree(tree: &Tree, secrets: &[String], planted: &mut Vec<String>) -> JsonValue {
