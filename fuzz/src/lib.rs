@@ -4,7 +4,7 @@
 //! Each [`Target`] is one property over one part of the core, checked on values from one proptest strategy
 //! that mixes well-formed input, near misses and arbitrary junk. Where a property says "the right answer",
 //! the answer comes from an independent reference ([`reference`]): a well-kept crate (the `url` crate's WHATWG
-//! parser, `core::net`, `httpdate`, serde_json, `strsim`) or a model written here from the documented rules
+//! parser, `core::net`, `httpdate`, serde_json) or a model written here from the documented rules
 //! (README, DESIGN.md §3, the module docs), never kps-wasm's own code.
 //!
 //! How the targets are cut, and how to add one: a target is a function `fn(&mut Session)` that calls

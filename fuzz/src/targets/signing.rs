@@ -397,6 +397,7 @@ fn check_prepared(case: &Prepared) -> Result<(), TestCaseError> {
     let project = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
     let query: Vec<(&str, String)> = case.query.clone();
     let operation = Operation {
+        name: "Fuzz",
         method: case.method,
         path: format!("/v3/{project}{}", case.path),
         query: &query,
