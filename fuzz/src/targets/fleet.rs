@@ -2,7 +2,8 @@
 //! workers, reconciliation through the task lists, a watcher reading the running list, the failed list and
 //! one `GET` per task that left) against a simulated KPS: unbinds accepted, refused, throttled, lost before
 //! or after the service acted, `KPS.0002` while a task runs, lists that cannot be read, tasks that succeed
-//! or fail, an abort at any time, failures left in the failed list by an earlier fleet.
+//! or fail, an abort at any time, failures left in the failed list by an earlier fleet, a reset of the key
+//! pair running on a server (a task of another kind).
 //!
 //! Properties: never more than `concurrency` unbinds in flight; never more than `maxAttempts` unbinds of a
 //! server; a server is sent again only after reconciliation found no task for it, and never while the lists
@@ -69,6 +70,8 @@ pub struct Case {
     wait_timeout_ms: u32,
     /// Old failures of these servers in the failed list, and whether the fleet could read it at the start.
     old_failures: Vec<usize>,
+    /// Servers on which a reset (not an unbind) runs when the fleet starts.
+    resets: Vec<usize>,
     known: bool,
     actions: Vec<Action>,
 }
@@ -103,6 +106,7 @@ fn any_case() -> impl Strategy<Value = Case> {
         any::<bool>(),
         prop_oneof![1u32..10_000, 1u32..86_400_000],
         prop::collection::vec(0usize..10, 0..4),
+        prop::collection::vec(0usize..10, 0..3),
         any::<bool>(),
         prop::collection::vec(any_action(), 0..80),
     )
@@ -114,6 +118,7 @@ fn any_case() -> impl Strategy<Value = Case> {
                 wait,
                 wait_timeout_ms,
                 old_failures,
+                resets,
                 known,
                 mut actions,
             )| {
@@ -132,6 +137,7 @@ fn any_case() -> impl Strategy<Value = Case> {
                     wait,
                     wait_timeout_ms,
                     old_failures,
+                    resets,
                     known,
                     actions,
                 }
@@ -155,6 +161,8 @@ struct Task {
     time_ms: f64,
     /// Left by an earlier fleet.
     old: bool,
+    /// A reset of the key pair, not an unbind.
+    reset: bool,
 }
 
 /// The simulated service, and what the driver has seen.
@@ -174,10 +182,10 @@ impl World {
     fn entry(&self, task: &Task) -> TaskEntry {
         TaskEntry {
             task_id: task.id.clone(),
-            operate_type: if task.state == TaskState::Running {
-                "RUNNING_UNBIND"
-            } else {
-                ""
+            operate_type: match (task.reset, task.state) {
+                (true, _) => "RUNNING_RESET",
+                (false, TaskState::Running) => "RUNNING_UNBIND",
+                (false, _) => "",
             }
             .to_owned(),
             task_time: task.time_ms,
@@ -197,6 +205,7 @@ impl World {
             .collect()
     }
 
+    /// The task running on `server`, of any kind (KPS refuses an unbind while one runs).
     fn running_task_of(&self, server: usize) -> Option<&Task> {
         self.tasks
             .iter()
@@ -211,6 +220,7 @@ impl World {
             state: TaskState::Running,
             time_ms: self.now,
             old: false,
+            reset: false,
         });
         id
     }
@@ -254,7 +264,7 @@ fn reconcile(
     let entry = &fleet.entries()[index];
     world.may_resend[index] = entry.state == ServerState::Queued;
     if readable {
-        if let Some(task) = world.running_task_of(index) {
+        if let Some(task) = world.running_task_of(index).filter(|task| !task.reset) {
             prop_assert_eq!(
                 entry.task_id(),
                 Some(task.id.as_str()),
@@ -290,6 +300,12 @@ fn check_entries(fleet: &Fleet, world: &World, case: &Case) -> Result<(), TestCa
         let task = entry
             .task_id()
             .map(|id| world.tasks.iter().find(|t| t.id == id));
+        if let Some(Some(task)) = task {
+            prop_assert!(
+                !task.reset,
+                "server {index} took a reset for its unbind: {task:?}"
+            );
+        }
         match (entry.outcome(), task) {
             (Outcome::Succeeded, Some(Some(task))) => {
                 prop_assert!(task.server == index && task.state == TaskState::Succeeded)
@@ -487,6 +503,17 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
             state: TaskState::Failed,
             time_ms: world.now - 86_400_000.0,
             old: true,
+            reset: false,
+        });
+    }
+    for (n, &server) in case.resets.iter().enumerate() {
+        world.tasks.push(Task {
+            id: format!("reset-{n}"),
+            server: server % case.servers,
+            state: TaskState::Running,
+            time_ms: world.now - 1_000.0,
+            old: false,
+            reset: true,
         });
     }
     if case.known {

@@ -2,7 +2,7 @@
 //! or throttled, with or without `Retry-After`) on a clock that only moves forward.
 //!
 //! Properties, from the module's documentation: no spacing and no wait until the first refusal; a wait is
-//! never negative and never ends before the last refusal's `Retry-After`; the first refusal spaces requests
+//! never negative and never ends before the last refusal's `Retry-After` (a minute at most); the first refusal spaces requests
 //! at 90 % of the rate accepted in the second before it, a later one slows them by a tenth, never slower than
 //! one a second — but a refusal of a request sent before the pacer reacted to the last one (the same episode)
 //! only extends the pause; each episode voids the slots reserved before it; slots reserved within an episode
@@ -117,7 +117,9 @@ fn check(start_ms: f64, events: &[Event]) -> Result<(), TestCaseError> {
                     prop_assert_eq!(before, after);
                     continue;
                 }
-                paused_until = paused_until.max(now + retry_after_ms.unwrap_or(1000.0));
+                // A Retry-After pauses the fleet a minute at most.
+                paused_until =
+                    paused_until.max(now + retry_after_ms.unwrap_or(1000.0).min(60_000.0));
                 if last_refusal.is_some_and(|last| sent_ms <= last) {
                     prop_assert_eq!(
                         before,
