@@ -4,7 +4,9 @@
 //! Without `--cases` or `--seconds`, each target runs its full-run count (see `kps_fuzz::TARGETS`). `--cases N`
 //! runs N cases of each target; `--seconds S` stops each target after S seconds (with `--cases`, whichever
 //! comes first). Targets run `--jobs` at a time (default: the machine's cores). The exit status is non-zero if
-//! any property failed; the failure shows the minimal input and the seed that replays it.
+//! any property failed; the failure shows the minimal input and the seed that replays it. `--report FILE`
+//! also writes one tab-separated line per target (name, cases, seconds, `passed`/`failed`) for
+//! `cargo xtask fuzz`'s figures.
 
 use std::collections::VecDeque;
 use std::process::ExitCode;
@@ -15,13 +17,14 @@ use std::time::{Duration, Instant};
 use kps_fuzz::{runner, Budget, Report, Target, TARGETS};
 
 const USAGE: &str =
-    "usage: kps-fuzz [--cases N] [--seconds S] [--seed X] [--jobs J] [--list] [TARGET...]";
+    "usage: kps-fuzz [--cases N] [--seconds S] [--seed X] [--jobs J] [--report FILE] [--list] [TARGET...]";
 
 struct Args {
     cases: Option<u64>,
     seconds: Option<f64>,
     seed: u64,
     jobs: usize,
+    report: Option<String>,
     targets: Vec<&'static Target>,
 }
 
@@ -54,6 +57,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |time| time.as_nanos() as u64),
         jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        report: None,
         targets: Vec::new(),
     };
     let mut args = args.iter();
@@ -92,6 +96,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
                     .filter(|&n| n > 0)
                     .ok_or(format!("--jobs {jobs}: not a count"))?;
             }
+            "--report" => parsed.report = Some(value("--report")?.clone()),
             name if !name.starts_with('-') => {
                 let target = kps_fuzz::target(name).ok_or_else(|| {
                     let names: Vec<&str> = TARGETS.iter().map(|t| t.name).collect();
@@ -187,6 +192,28 @@ fn run(args: &Args) -> ExitCode {
         total,
         started.elapsed().as_secs_f64()
     );
+    if let Some(path) = &args.report {
+        let lines: String = reports
+            .iter()
+            .map(|(target, report)| {
+                let result = if report.failure.is_some() {
+                    "failed"
+                } else {
+                    "passed"
+                };
+                format!(
+                    "{}\t{}\t{:.1}\t{result}\n",
+                    target.name,
+                    report.cases,
+                    report.elapsed.as_secs_f64()
+                )
+            })
+            .collect();
+        if let Err(e) = std::fs::write(path, lines) {
+            eprintln!("kps-fuzz: could not write the report {path}: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
     let failures: Vec<_> = reports
         .iter()
         .filter(|(_, report)| report.failure.is_some())

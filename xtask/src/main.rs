@@ -7,8 +7,8 @@
 //! cargo xtask demo [--check] setup, build, then serve the demo page with the emulator
 //! cargo xtask bench [--quick] setup, build, then measure size, start-up and speed (target/bench/results.json)
 //! cargo xtask alternatives [--quick]  re-measure the hand-written parts against the libraries (ARCHITECTURE.md)
-//! cargo xtask fuzz [--cases N] [--seconds S] [--seed X] [TARGET...]
-//!                            property tests of the pure core at volume (10 million cases by default)
+//! cargo xtask fuzz [--stage NAME]... [--seed X] [--cases N] [--seconds S] [TARGET...]
+//!                            the reliability set: property tests at volume and the stages of xtask/src/fuzz
 //! ```
 
 mod alternatives;
@@ -53,7 +53,7 @@ pub fn repo_root() -> PathBuf {
 
 const USAGE: &str =
     "usage: cargo xtask <setup | build | test | demo [--check] | bench [--quick] | alternatives [--quick] | \
-     fuzz [--cases N] [--seconds S] [--seed X] [--jobs J] [--list] [TARGET...]>";
+     fuzz [--stage NAME]... [--seed X] [--cases N] [--seconds S] [--jobs J] [--list] [TARGET...]>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
