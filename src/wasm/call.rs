@@ -102,6 +102,8 @@ pub(crate) struct Caller<'a> {
     request_id: RefCell<Option<String>>,
     /// Whether `signal` cuts a request already sent (else it stops only the waits before one).
     cut_in_flight: bool,
+    /// Whether a paced request waits for its turn (else it goes out at once, still counted and reported).
+    waits_for_turn: bool,
 }
 
 /// A request that was answered: the response, the masker of its secrets, and the path it went to.
@@ -129,6 +131,7 @@ impl<'a> Caller<'a> {
             cause: RefCell::new(None),
             request_id: RefCell::new(None),
             cut_in_flight: true,
+            waits_for_turn: true,
         }
     }
 
@@ -137,6 +140,13 @@ impl<'a> Caller<'a> {
     /// place their task ID comes from: cut in flight, an unbind the service acted on would be lost.
     pub(crate) fn uncut(mut self) -> Caller<'a> {
         self.cut_in_flight = false;
+        self
+    }
+
+    /// This caller, with its paced requests sent at once whatever pause the pacer is in: for a fleet's
+    /// requests after its abort, which must end within their `timeoutMs`, not wait out a `Retry-After`.
+    pub(crate) fn without_turns(mut self) -> Caller<'a> {
+        self.waits_for_turn = false;
         self
     }
 
@@ -279,7 +289,7 @@ impl<'a> Caller<'a> {
     /// In a fleet, waits until the pacer lets the next request go: for its slot, and for a new one if the
     /// gateway refused a request meanwhile (the slot was spaced at a pace it refused).
     async fn wait_for_turn(&self) -> Result<(), Failure> {
-        let Some(pacing) = self.pacing else {
+        let Some(pacing) = self.pacing.filter(|_| self.waits_for_turn) else {
             return Ok(());
         };
         loop {
@@ -327,12 +337,13 @@ impl<'a> Caller<'a> {
             .await
     }
 
-    /// One page of `GET /v3/{project_id}/{which}` (`running-tasks` or `failed-tasks`).
+    /// One page of `GET /v3/{project_id}/{which}` (`running-tasks` or `failed-tasks`), within `timeout_ms`.
     pub(crate) async fn list_tasks(
         &self,
         which: &str,
         limit: Option<u32>,
         offset: Option<u32>,
+        timeout_ms: u32,
     ) -> Result<TaskList, Failure> {
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(limit) = limit {
@@ -353,12 +364,8 @@ impl<'a> Caller<'a> {
             query: &query,
             body: None,
         };
-        self.send(
-            operation,
-            self.client.timeout_ms,
-            task_list_result::<EngineJson>,
-        )
-        .await
+        self.send(operation, timeout_ms, task_list_result::<EngineJson>)
+            .await
     }
 
     /// Every task of a list, page after page, until a page comes back short or `total` is reached.
@@ -367,7 +374,7 @@ impl<'a> Caller<'a> {
         loop {
             let offset = tasks.len() as u32;
             let page = self
-                .list_tasks(which, Some(PAGE_SIZE), Some(offset))
+                .list_tasks(which, Some(PAGE_SIZE), Some(offset), self.client.timeout_ms)
                 .await?;
             let short = (page.tasks.len() as u32) < PAGE_SIZE;
             tasks.extend(page.tasks);

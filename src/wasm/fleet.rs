@@ -133,18 +133,24 @@ impl Run {
         call_masker(&self.options.client.credentials, keys)
     }
 
-    /// A caller for the fleet's requests; after an abort, without the signal (to reconcile what was cut).
+    /// A caller for the fleet's requests; after an abort, without the signal (to reconcile what was cut) and
+    /// without waiting for a turn (a `Retry-After` could otherwise hold an aborted fleet for a minute).
     fn caller<'a>(&'a self, masker: &'a Masker<'a>) -> Caller<'a> {
         let aborted = self.fleet.borrow().aborted();
         let signal = if aborted { None } else { self.signal.as_ref() };
-        Caller::new(
+        let caller = Caller::new(
             &self.options.client,
             &self.options.project_id,
             signal,
             masker,
         )
         .paced_by(&self.pacing)
-        .observed_by(self.on_response.as_ref())
+        .observed_by(self.on_response.as_ref());
+        if aborted {
+            caller.without_turns()
+        } else {
+            caller
+        }
     }
 
     fn abort(&self, failure: &Failure) {

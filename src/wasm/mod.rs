@@ -275,7 +275,12 @@ async fn list_tasks(options: &JsValue, which: &str) -> Result<JsValue, JsValue> 
     )
     .observed_by(on_response.as_ref());
     let list = caller
-        .list_tasks(which, validated.limit, validated.offset)
+        .list_tasks(
+            which,
+            validated.limit,
+            validated.offset,
+            validated.client.timeout_ms,
+        )
         .await
         .map_err(|failure| caller.error(failure))?;
     json::to_js(&list)
@@ -339,16 +344,28 @@ async fn wait_for_task(
                 }
             }
             Step::Succeeded(task) => return json::to_js(&task),
-            Step::Failed(task) => return fail(failed_task(&caller, task).await),
+            Step::Failed(task) => {
+                // The failed-tasks lookup is part of the wait: it gets what is left of waitTimeoutMs.
+                let lookup_timeout = waiter.poll_timeout(Date::now(), client.timeout_ms);
+                return fail(failed_task(&caller, task, lookup_timeout).await);
+            }
             Step::Stop(failure) => return fail(failure),
         }
     }
 }
 
 /// The failure for a task that ended `FAILED_*`, with its error code and message from the failed-tasks
-/// list when that can be read (best effort: the task's failure is the news, not the list's).
-async fn failed_task(caller: &Caller<'_>, task: KeypairTask) -> Failure {
-    let list = caller.list_tasks("failed-tasks", None, None).await;
+/// list when that can be read within `timeout_ms` (best effort: the task's failure is the news, not the
+/// list's; `None`, the wait's time is up, skips the list).
+async fn failed_task(caller: &Caller<'_>, task: KeypairTask, timeout_ms: Option<u32>) -> Failure {
+    let list = match timeout_ms {
+        Some(timeout_ms) => {
+            caller
+                .list_tasks("failed-tasks", None, None, timeout_ms)
+                .await
+        }
+        None => return task_failed(task, None),
+    };
     let entry = list.ok().and_then(|list| {
         list.tasks
             .into_iter()
