@@ -32,6 +32,10 @@ const SUITES: &[Suite] = &[
         run: property_smoke,
     },
     Suite {
+        name: "hostile server, a smoke of the fuzz stage (300 exchanges, Node and Chromium)",
+        run: |tools| crate::fuzz::smoke("hostile", tools),
+    },
+    Suite {
         name: "wasm-bindgen-test in Node",
         run: wasm_in_node,
     },
@@ -228,6 +232,7 @@ fn package_in_node(_: &Tools) -> Result {
             "tests/js/node-esm.test.mjs",
             "tests/js/node-cjs.test.cjs",
             "tests/js/exports.test.mjs",
+            "tests/js/hostile-regressions.test.mjs",
         ])
         .env("KPS_EMULATOR_URL", &emulator.url),
     )

@@ -9,6 +9,7 @@
 //! Stages that drive the npm package (everything but `properties`) get the tools of `cargo xtask setup` and a
 //! fresh `cargo xtask build` first. `cargo xtask test` runs a smoke of each stage instead ([`Scale::Smoke`]).
 
+mod hostile;
 mod properties;
 
 use crate::setup::Tools;
@@ -27,7 +28,8 @@ pub enum Scale {
 pub struct StageRun<'a> {
     /// The tools of `cargo xtask setup` (the package in `pkg/` is freshly built), or `None` for stages that
     /// declared [`Stage::needs_package`] false.
-    #[allow(dead_code)] // read by the stages that drive the package (hostile, js-boundary, soak), landing next
+    #[allow(dead_code)]
+    // read by the stages that drive the package (hostile, js-boundary, soak), landing next
     pub tools: Option<&'a Tools>,
     /// The seed every random choice of the run derives from.
     pub seed: u64,
@@ -66,12 +68,19 @@ pub const STAGES: &[Stage] = &[Stage {
     what: "kps-fuzz's property targets over the pure core (10 million cases and more)",
     needs_package: false,
     run: properties::run,
+},
+Stage {
+    name: "hostile",
+    what: "the package in Node and Chromium against a seeded hostile server (10,000 exchanges and more)",
+    needs_package: true,
+    run: hostile::run,
 }];
 
 pub fn run(args: &[&str]) -> Result {
     let mut names: Vec<&str> = Vec::new();
     let mut seed: Option<u64> = None;
     let mut property_args: Vec<&str> = Vec::new();
+    let mut hostile_args: Vec<&str> = Vec::new();
     let mut rest = args.iter();
     while let Some(&arg) = rest.next() {
         match arg {
@@ -89,8 +98,18 @@ pub fn run(args: &[&str]) -> Result {
                     Err(_) => fail!("--seed {value}: not hex"),
                 }
             }
+            // Replays one exchange of the hostile stage (which then runs alone unless --stage says more).
+            "--exchange" => match rest.next() {
+                Some(&index) if index.parse::<u64>().is_ok() => {
+                    hostile_args = vec!["--exchange", index]
+                }
+                _ => fail!("--exchange needs an exchange index (the I of `seed X exchange I`)"),
+            },
             other => property_args.push(other),
         }
+    }
+    if names.is_empty() && !hostile_args.is_empty() {
+        names.push("hostile");
     }
     if names.is_empty() {
         if property_args.is_empty() {
@@ -119,10 +138,10 @@ pub fn run(args: &[&str]) -> Result {
             tools: tools.as_ref(),
             seed,
             scale: Scale::Full,
-            args: if stage.name == "properties" {
-                &property_args
-            } else {
-                &[]
+            args: match stage.name {
+                "properties" => &property_args,
+                "hostile" => &hostile_args,
+                _ => &[],
             },
         };
         results.push((stage.name, (stage.run)(&given)));
@@ -159,4 +178,24 @@ fn fresh_seed() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |time| time.as_nanos() as u64)
+}
+
+/// Runs stage `name` at [`Scale::Smoke`] with a fresh seed, for `cargo xtask test` (which has built the
+/// package), and prints its figures.
+pub fn smoke(name: &str, tools: &Tools) -> Result {
+    let Some(stage) = STAGES.iter().find(|s| s.name == name) else {
+        fail!("no stage {name}; the stages are {}", stage_names())
+    };
+    let seed = fresh_seed();
+    println!("fuzz stage {name}, smoke (seed {seed:#x}; `cargo xtask fuzz --stage {name} --seed {seed:x}` replays it at full size)");
+    let given = StageRun {
+        tools: Some(tools),
+        seed,
+        scale: Scale::Smoke,
+        args: &[],
+    };
+    for (what, figure) in (stage.run)(&given)?.rows {
+        println!("      {what}: {figure}");
+    }
+    Ok(())
 }
