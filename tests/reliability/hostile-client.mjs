@@ -344,7 +344,8 @@ function leaks(error, secrets, what) {
   return problems;
 }
 
-function describe(value) {
+/** A thrown value in one line, whatever it is (a getter that throws included). */
+export function describe(value) {
   try {
     if (value instanceof Error) return `${value.name}: ${value.message}`;
     return `${typeof value} ${String(value)}`;

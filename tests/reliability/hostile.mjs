@@ -12,7 +12,7 @@ import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as kps from 'kps-wasm';
-import { SLACK_MS, endpointFor, environmentOf, lagProbe, runExchanges } from './hostile-client.mjs';
+import { SLACK_MS, describe, endpointFor, environmentOf, lagProbe, runExchanges } from './hostile-client.mjs';
 import { launchChromium, recordPageProblems } from '../js/chromium.mjs';
 import { serveStatic } from '../js/static-server.mjs';
 import { PKG, REPO } from '../js/package-paths.mjs';
@@ -217,13 +217,4 @@ function parseArgs(argv) {
   }
   if (!parsed.seed) throw new Error('--seed HEX is required');
   return parsed;
-}
-
-function describe(value) {
-  try {
-    if (value instanceof Error) return `${value.name}: ${value.message}`;
-    return `${typeof value} ${String(value)}`;
-  } catch {
-    return typeof value;
-  }
 }
