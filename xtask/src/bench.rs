@@ -5,7 +5,7 @@
 //! against the release-built emulator's benchmark path, and the fleet unbind through a rate-limited emulator
 //! (`fleet`). Prints Markdown tables and writes every figure, each
 //! round included, to `target/bench/results.json` (the tables also to `target/bench/results.md`); a full run
-//! also writes the tables into README.md, between its markers (see `readme`).
+//! also writes the tables into README.md, between its markers (see `crate::readme`).
 //!
 //! The measuring is done by the scripts in `bench/`, each printing one JSON object; this file builds what
 //! they need, starts the emulator on 127.0.0.1, runs them with bounded rounds and a time limit each, and
@@ -13,11 +13,11 @@
 //! reported as met or missed, computed from the run, never asserted.
 
 mod fleet;
-mod json;
-mod readme;
+pub(crate) mod json;
 
 use crate::emulator::{Emulator, Profile};
 use crate::process::{self, output};
+use crate::readme::PERFORMANCE;
 use crate::{build, fail, repo_root, setup, Result};
 use json::Json;
 use std::fmt::Write as _;
@@ -105,7 +105,7 @@ pub fn run(quick: bool) -> Result {
     let root = repo_root();
     if !quick {
         // Fail now rather than after minutes of measuring: a full run ends by writing the tables there.
-        readme::block(&fs::read_to_string(root.join("README.md"))?)?;
+        PERFORMANCE.text(&fs::read_to_string(root.join("README.md"))?)?;
     }
     let python = ensure_python_sdk(&root)?;
 
@@ -233,7 +233,10 @@ pub fn run(quick: bool) -> Result {
     println!("written: {OUT_DIR}/results.json and {OUT_DIR}/results.md");
     if !quick {
         let path = root.join("README.md");
-        fs::write(&path, readme::splice(&fs::read_to_string(&path)?, &tables)?)?;
+        fs::write(
+            &path,
+            PERFORMANCE.splice(&fs::read_to_string(&path)?, &tables)?,
+        )?;
         println!(
             "written: README.md's Performance tables (between its bench:start and bench:end lines)"
         );
@@ -401,7 +404,7 @@ struct Machine {
     seconds: f64,
 }
 
-fn cpu_model() -> String {
+pub(crate) fn cpu_model() -> String {
     fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|info| {
@@ -414,7 +417,7 @@ fn cpu_model() -> String {
 }
 
 /// The 1-minute load average: other work on the machine skews every figure, so the header shows it.
-fn load_average() -> String {
+pub(crate) fn load_average() -> String {
     fs::read_to_string("/proc/loadavg")
         .ok()
         .and_then(|text| text.split_whitespace().next().map(str::to_owned))
@@ -422,7 +425,7 @@ fn load_average() -> String {
 }
 
 /// `YYYY-MM-DD HH:MM UTC` from the system clock (civil-from-days, proleptic Gregorian).
-fn utc_now() -> String {
+pub(crate) fn utc_now() -> String {
     let secs = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -821,7 +824,8 @@ fn ratio(summary: &Json) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::json::Json;
-    use super::{is_browser_download, readme, utc_now, FileSize, Machine, Report};
+    use super::{is_browser_download, utc_now, FileSize, Machine, Report};
+    use crate::readme::{layout, PERFORMANCE};
     use crate::repo_root;
     use std::fs;
 
@@ -903,8 +907,8 @@ mod tests {
     #[test]
     fn readme_performance_block_has_the_layout_cargo_xtask_bench_writes() {
         let text = fs::read_to_string(repo_root().join("README.md")).unwrap();
-        let in_readme = readme::layout(readme::block(&text).unwrap());
-        let generated = readme::layout(&made_up_report().tables().unwrap());
+        let in_readme = layout(PERFORMANCE.text(&text).unwrap());
+        let generated = layout(&made_up_report().tables().unwrap());
         assert_eq!(
             in_readme, generated,
             "README.md's block between the bench markers is not what `cargo xtask bench` writes: \

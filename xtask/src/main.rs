@@ -18,6 +18,7 @@ mod demo;
 mod emulator;
 mod fuzz;
 mod process;
+mod readme;
 mod self_contained;
 mod setup;
 mod test;

@@ -48,6 +48,11 @@ const SUITES: &[Suite] = &[
         run: package_in_node,
     },
     Suite {
+        name:
+            "soak, a smoke of the fuzz stage (3,000 calls, 256 in flight, one shared signal, Node)",
+        run: |tools| crate::fuzz::smoke("soak", tools),
+    },
+    Suite {
         name: "package in Chromium (page, worker, Vite build, same-origin proxy; Playwright)",
         run: package_in_chromium,
     },
