@@ -11,7 +11,17 @@
 //!   the fleet started ([`Fleet::known_failed`]: failed tasks stay listed until deleted, so a fleet re-run after
 //!   a failed one would otherwise adopt the old failure); when that list could not be read, only if it is
 //!   younger than the first attempt minus [`CLOCK_SKEW_MS`]. Not found: an ambiguous unbind is sent again
-//!   (within `maxAttempts`); a `KPS.0002` is the failure it says.
+//!   (within `maxAttempts`); a `KPS.0002` is the failure it says. Not found means never performed, or already
+//!   succeeded (a fast task leaves both lists): sending again is what tells them apart, since KPS answers
+//!   `KPS.6004` (no key pair bound) to an unbind of a server its first unbind freed. That answer, after a lost
+//!   one, is a success without a task ID ([`ServerState::Unbound`]).
+//! - **No evidence, no second unbind.** When the lists cannot be read, or no more unbind may be sent (its
+//!   `maxAttempts`, an abort), a server whose unbind's answer was lost is [`ServerState::Unknown`] (outcome
+//!   `started` without a task ID: check the server), never `not-started` (which invites sending it again) nor
+//!   `failed`: a second unbind is sent only after lists that were read showed no task of the server.
+//! - `attempts` is the number of unbind requests actually sent for a server, retries of throttled ones and
+//!   resends after a lost answer included; `maxAttempts` bounds that number, and the error's `attempts` is the
+//!   same number.
 //! - **Few requests.** Progress comes from the running-tasks list (all pages, once per `intervalMs` for the
 //!   whole fleet). A task that left it is looked up in the failed-tasks list (read only in rounds where some
 //!   task left); one that is not there is confirmed with one `GET` of the task.
@@ -31,6 +41,10 @@ use crate::tasks::TaskPhase;
 /// clocks may differ by this much).
 pub const CLOCK_SKEW_MS: f64 = 5.0 * 60.0 * 1000.0;
 
+/// The `status` of a server found unbound by a resend ([`ServerState::Unbound`]): not a task status, since no
+/// task was seen.
+pub const KEYPAIR_NOT_BOUND: &str = "KEYPAIR_NOT_BOUND";
+
 /// Where one server of the fleet is.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ServerState {
@@ -47,6 +61,13 @@ pub enum ServerState {
     Started { task_id: String, status: String },
     /// The task ended `SUCCESS_*`.
     Succeeded { task_id: String, status: String },
+    /// An unbind's answer was lost, its task was in neither list, and the unbind sent again was answered
+    /// `KPS.6004`: no key pair is bound to the server any more, and which task unbound it is unknown.
+    Unbound,
+    /// An unbind's answer was lost, and nothing could tell whether it was performed (the task lists could not
+    /// be read, or no unbind may be sent again to find out): its error says why. Reported `started` without a
+    /// task ID, so that nobody sends it again without checking the server.
+    Unknown,
     /// The unbind was refused, or its task ended `FAILED_*`.
     Failed {
         task_id: Option<String>,
@@ -61,7 +82,7 @@ pub enum ServerState {
 pub struct FleetEntry {
     pub server_id: String,
     pub state: ServerState,
-    /// Unbind requests sent for this server (0 when none was).
+    /// Unbind requests actually sent for this server, retries and resends included (0 when none was).
     pub attempts: u32,
     /// Why it failed, or why its wait stopped (a timeout, an abort).
     pub error: Option<Failure>,
@@ -69,6 +90,8 @@ pub struct FleetEntry {
     first_sent_ms: Option<f64>,
     /// When its task was known to have started, for `waitTimeoutMs`.
     started_ms: Option<f64>,
+    /// Whether an unbind of this server may have been performed with its answer lost.
+    lost: bool,
 }
 
 /// The outcome of a server as the report names it.
@@ -96,9 +119,9 @@ impl FleetEntry {
     /// The outcome this entry would have if the fleet ended now.
     pub fn outcome(&self) -> Outcome {
         match self.state {
-            ServerState::Succeeded { .. } => Outcome::Succeeded,
+            ServerState::Succeeded { .. } | ServerState::Unbound => Outcome::Succeeded,
             ServerState::Failed { .. } => Outcome::Failed,
-            ServerState::Started { .. } => Outcome::Started,
+            ServerState::Started { .. } | ServerState::Unknown => Outcome::Started,
             ServerState::Queued
             | ServerState::Unbinding
             | ServerState::Reconciling { .. }
@@ -124,6 +147,7 @@ impl FleetEntry {
                 Some(status)
             }
             ServerState::Failed { status, .. } => status.as_deref(),
+            ServerState::Unbound => Some(KEYPAIR_NOT_BOUND),
             _ => None,
         }
     }
@@ -131,6 +155,8 @@ impl FleetEntry {
     fn is_final(&self, wait: bool) -> bool {
         match self.state {
             ServerState::Succeeded { .. }
+            | ServerState::Unbound
+            | ServerState::Unknown
             | ServerState::Failed { .. }
             | ServerState::NotStarted => true,
             // Without waiting, a started task is as far as the fleet goes; with it, a task whose wait timed
@@ -197,6 +223,7 @@ impl Fleet {
                     error: None,
                     first_sent_ms: None,
                     started_ms: None,
+                    lost: false,
                 })
                 .collect(),
             next_queued: 0,
@@ -228,7 +255,9 @@ impl Fleet {
     }
 
     /// The next server to send an unbind for at `now_ms`, if one is queued and fewer than `concurrency`
-    /// unbinds are in flight. Servers to send again (an ambiguous answer, no task found) come first.
+    /// unbinds are in flight. Servers to send again (an ambiguous answer, no task found) come first. Its
+    /// requests are counted when they are sent ([`Fleet::unbind_started`], [`Fleet::unbind_failed`]), not
+    /// here: the request may yet wait for its turn and be aborted unsent.
     pub fn next_unbind(&mut self, now_ms: f64) -> Option<usize> {
         if self.aborted || self.in_flight >= self.concurrency {
             return None;
@@ -243,7 +272,6 @@ impl Fleet {
         };
         let entry = &mut self.entries[index];
         entry.state = ServerState::Unbinding;
-        entry.attempts += 1;
         entry.first_sent_ms.get_or_insert(now_ms);
         self.in_flight += 1;
         Some(index)
@@ -270,10 +298,12 @@ impl Fleet {
                 .any(|e| matches!(e.state, ServerState::Queued | ServerState::Unbinding))
     }
 
-    /// The unbind of server `index` was accepted with `task_id` at `now_ms`.
-    pub fn unbind_started(&mut self, index: usize, task_id: String, now_ms: f64) {
+    /// The unbind of server `index` was accepted with `task_id` at `now_ms`, after `attempts` unbind requests
+    /// sent for the server in all.
+    pub fn unbind_started(&mut self, index: usize, task_id: String, attempts: u32, now_ms: f64) {
         self.in_flight = self.in_flight.saturating_sub(1);
         let entry = &mut self.entries[index];
+        entry.attempts = entry.attempts.max(attempts);
         entry.state = ServerState::Started {
             task_id,
             status: "READY_UNBIND".to_owned(),
@@ -282,14 +312,32 @@ impl Fleet {
         entry.error = None;
     }
 
-    /// The unbind of server `index` failed with `failure` (after the retries its policy allows).
-    pub fn unbind_failed(&mut self, index: usize, failure: Failure) -> AfterUnbind {
+    /// The unbind of server `index` failed with `failure` (after the retries its policy allows), after
+    /// `attempts` unbind requests sent for the server in all.
+    pub fn unbind_failed(
+        &mut self,
+        index: usize,
+        mut failure: Failure,
+        attempts: u32,
+    ) -> AfterUnbind {
         self.in_flight = self.in_flight.saturating_sub(1);
         let ambiguous = may_have_acted(&failure) || failure.kind == ErrorKind::Timeout;
         let in_progress = failure.kind == ErrorKind::Api && failure.code == "KPS.0002";
         let entry = &mut self.entries[index];
+        entry.attempts = entry.attempts.max(attempts);
+        failure.attempts = entry.attempts.max(1);
+        entry.lost |= ambiguous;
+        if entry.lost && failure.kind == ErrorKind::Api && failure.code == "KPS.6004" {
+            // Sent again after a lost answer, and no key pair is bound: the first one freed the server.
+            entry.state = ServerState::Unbound;
+            entry.error = None;
+            return AfterUnbind::Settled;
+        }
         entry.state = if ambiguous || in_progress {
             ServerState::Reconciling { resend: ambiguous }
+        } else if entry.lost {
+            // A resend refused: what the lost unbind did is still unknown.
+            ServerState::Unknown
         } else if proves_not_acted(&failure) || failure.kind == ErrorKind::Abort {
             ServerState::NotStarted
         } else {
@@ -298,6 +346,14 @@ impl Fleet {
                 status: None,
             }
         };
+        if entry.state == ServerState::Unknown {
+            let why = if failure.kind == ErrorKind::Abort {
+                "the fleet was aborted before the unbind could be sent again to find out"
+            } else {
+                "the unbind sent again to find out was refused"
+            };
+            failure = unverified(failure, why);
+        }
         entry.error = Some(failure);
         if ambiguous || in_progress {
             AfterUnbind::Reconcile
@@ -339,7 +395,7 @@ impl Fleet {
         {
             entry.state = ServerState::Started {
                 task_id: task.task_id.clone(),
-                status: non_empty_or(&task.operate_type, "RUNNING_UNBIND"),
+                status: listed_status(&task.operate_type),
             };
             entry.started_ms = Some(now_ms);
             entry.error = None;
@@ -366,18 +422,46 @@ impl Fleet {
             self.resend.push(index);
             return false;
         }
-        // Not found, and not to be sent again: the last answer is the outcome (a KPS.0002 is what it says;
-        // an ambiguous one, after the last attempt or an abort, leaves the server not started as far as the
-        // lists can tell).
-        entry.state = if resend {
-            ServerState::NotStarted
+        // Not found, and not to be sent again: a KPS.0002 is the failure it says; after a lost answer, not
+        // found means never performed or already succeeded, which only a resend could tell.
+        if entry.lost {
+            entry.state = ServerState::Unknown;
+            entry.error = entry.error.take().map(|failure| {
+                unverified(
+                    failure,
+                    "its task is in neither task list, and no more unbind may be sent to find out",
+                )
+            });
         } else {
-            ServerState::Failed {
+            entry.state = ServerState::Failed {
                 task_id: None,
                 status: None,
-            }
-        };
+            };
+        }
         true
+    }
+
+    /// The task lists could not be read (`failure`) to reconcile server `index`: without evidence either way,
+    /// its unbind is never sent again (it may have been performed); the server is [`ServerState::Unknown`], or,
+    /// after a `KPS.0002`, the failure it says.
+    pub fn lists_unreadable(&mut self, index: usize, failure: &Failure) {
+        let entry = &mut self.entries[index];
+        if !matches!(entry.state, ServerState::Reconciling { .. }) {
+            return;
+        }
+        if entry.lost {
+            entry.state = ServerState::Unknown;
+            let why = format!(
+                "the task lists could not be read to find its task ({})",
+                failure.message
+            );
+            entry.error = entry.error.take().map(|lost| unverified(lost, &why));
+        } else {
+            entry.state = ServerState::Failed {
+                task_id: None,
+                status: None,
+            };
+        }
     }
 
     /// The fleet's signal aborted: no unbind starts from now on (the servers never sent are `not-started`),
@@ -423,7 +507,7 @@ impl Fleet {
             let entry = &mut self.entries[index];
             match running.iter().find(|t| t.task_id == task_id) {
                 Some(task) => {
-                    let status = non_empty_or(&task.operate_type, "RUNNING_UNBIND");
+                    let status = listed_status(&task.operate_type);
                     if let ServerState::Started { status: last, .. } = &mut entry.state {
                         if *last != status {
                             *last = status;
@@ -544,8 +628,25 @@ fn is_unbind(operate_type: &str) -> bool {
     operate_type.is_empty() || operate_type.contains("UNBIND")
 }
 
-fn non_empty_or(value: &str, default: &str) -> String {
-    if value.is_empty() { default } else { value }.to_owned()
+/// The status of a task in the running list. The list has no `task_status`: its `operate_type` is the
+/// task's current status on some services (`READY_UNBIND`, as the emulator lists it) and the task's kind on
+/// others (`UNBIND`), which is not a status: then the list's own meaning, `RUNNING_UNBIND`.
+fn listed_status(operate_type: &str) -> String {
+    match operate_type {
+        "READY_UNBIND" | "RUNNING_UNBIND" => operate_type,
+        _ => "RUNNING_UNBIND",
+    }
+    .to_owned()
+}
+
+/// A lost unbind's `failure`, saying that what it did is unknown and `why`.
+fn unverified(mut failure: Failure, why: &str) -> Failure {
+    failure.message = format!(
+        "{}; the unbind's answer was lost and {why}: it may have been performed: check the server's key pair \
+         before unbinding it again",
+        failure.message
+    );
+    failure
 }
 
 /// The failure of a task as the failed-tasks list explains it.
@@ -626,16 +727,16 @@ mod tests {
         assert_eq!(fleet.next_unbind(0.0), Some(0));
         assert_eq!(fleet.next_unbind(0.0), Some(1));
         assert_eq!(fleet.next_unbind(0.0), None, "two in flight");
-        fleet.unbind_started(1, "t-1".into(), 0.0);
+        fleet.unbind_started(1, "t-1".into(), 1, 0.0);
         assert_eq!(fleet.next_unbind(0.0), Some(2));
         for (index, task) in [(0, "t-0"), (2, "t-2")] {
-            fleet.unbind_started(index, task.into(), 0.0);
+            fleet.unbind_started(index, task.into(), 1, 0.0);
         }
         assert_eq!(fleet.next_unbind(0.0), Some(3));
         assert_eq!(fleet.next_unbind(0.0), Some(4));
         assert!(!fleet.is_done());
-        fleet.unbind_started(3, "t-3".into(), 0.0);
-        fleet.unbind_failed(4, api(400, "KPS.6004"));
+        fleet.unbind_started(3, "t-3".into(), 1, 0.0);
+        fleet.unbind_failed(4, api(400, "KPS.6004"), 1);
         assert!(fleet.is_done(), "without waiting, started is final");
         assert_eq!(
             outcomes(&fleet),
@@ -665,7 +766,7 @@ mod tests {
             status: 504,
             ..api(504, "HTTP_504")
         };
-        assert_eq!(fleet.unbind_failed(0, lost), AfterUnbind::Reconcile);
+        assert_eq!(fleet.unbind_failed(0, lost, 1), AfterUnbind::Reconcile);
         assert_eq!(fleet.to_reconcile(), [0]);
         let running = [listed("t-9", "server-0", 1000.0)];
         assert!(fleet.reconcile(0, &running, &[], 1500.0));
@@ -679,17 +780,28 @@ mod tests {
     fn a_lost_answer_with_no_task_found_is_sent_again_first_and_at_most_max_attempts_times() {
         let mut fleet = Fleet::new(ids(3), 1, 2, false, 1000);
         assert_eq!(fleet.next_unbind(0.0), Some(0));
-        fleet.unbind_failed(0, Failure::local(ErrorKind::Network, "no response"));
+        fleet.unbind_failed(0, Failure::local(ErrorKind::Network, "no response"), 1);
         assert!(!fleet.reconcile(0, &[], &[], 10.0), "requeued");
         assert_eq!(
             fleet.next_unbind(20.0),
             Some(0),
             "sent again before server-1"
         );
+        fleet.unbind_failed(0, Failure::local(ErrorKind::Network, "no response"), 2);
         assert_eq!(fleet.entries()[0].attempts, 2);
-        fleet.unbind_failed(0, Failure::local(ErrorKind::Network, "no response"));
         assert!(fleet.reconcile(0, &[], &[], 30.0));
-        assert_eq!(fleet.entries()[0].outcome(), Outcome::NotStarted);
+        let entry = &fleet.entries()[0];
+        assert_eq!(
+            (entry.outcome(), entry.task_id()),
+            (Outcome::Started, None),
+            "it may have been performed: never reported as not started"
+        );
+        assert!(entry
+            .error
+            .as_ref()
+            .unwrap()
+            .message
+            .contains("check the server"));
         assert_eq!(fleet.next_unbind(40.0), Some(1));
     }
 
@@ -699,11 +811,11 @@ mod tests {
         fleet.next_unbind(0.0);
         fleet.next_unbind(0.0);
         assert_eq!(
-            fleet.unbind_failed(0, api(400, "KPS.0002")),
+            fleet.unbind_failed(0, api(400, "KPS.0002"), 1),
             AfterUnbind::Reconcile
         );
         assert_eq!(
-            fleet.unbind_failed(1, api(400, "KPS.0002")),
+            fleet.unbind_failed(1, api(400, "KPS.0002"), 1),
             AfterUnbind::Reconcile
         );
         let running = [listed("t-0", "server-0", 0.0)];
@@ -723,14 +835,15 @@ mod tests {
         let mut fleet = Fleet::new(ids(1), 1, 1, false, 1000);
         let now = 100.0 * MINUTE;
         fleet.next_unbind(now);
-        fleet.unbind_failed(0, api(502, "HTTP_502"));
+        fleet.unbind_failed(0, api(502, "HTTP_502"), 1);
         let old = [listed("t-old", "server-0", now - 6.0 * MINUTE)];
         fleet.reconcile(0, &[], &old, now + 10.0);
-        assert_eq!(fleet.entries()[0].outcome(), Outcome::NotStarted);
+        assert_eq!(fleet.entries()[0].task_id(), None);
+        assert_eq!(fleet.entries()[0].outcome(), Outcome::Started);
 
         let mut fleet = Fleet::new(ids(1), 1, 1, false, 1000);
         fleet.next_unbind(now);
-        fleet.unbind_failed(0, api(502, "HTTP_502"));
+        fleet.unbind_failed(0, api(502, "HTTP_502"), 1);
         let recent = [
             listed("t-old", "server-0", now - 6.0 * MINUTE),
             listed("t-new", "server-0", now - MINUTE),
@@ -751,18 +864,19 @@ mod tests {
         let mut fleet = Fleet::new(ids(1), 1, 1, false, 1000);
         fleet.known_failed(&[listed("t-earlier", "server-0", now - MINUTE)]);
         fleet.next_unbind(now);
-        fleet.unbind_failed(0, api(504, "HTTP_504"));
+        fleet.unbind_failed(0, api(504, "HTTP_504"), 1);
         let failed = [
             listed("t-earlier", "server-0", now - MINUTE),
             listed("t-now", "server-0", now - 10.0 * MINUTE),
         ];
         fleet.reconcile(0, &[], &failed[..1], now + 10.0);
-        assert_eq!(fleet.entries()[0].outcome(), Outcome::NotStarted);
+        assert_eq!(fleet.entries()[0].task_id(), None);
+        assert_eq!(fleet.entries()[0].outcome(), Outcome::Started);
 
         let mut fleet = Fleet::new(ids(1), 1, 1, false, 1000);
         fleet.known_failed(&failed[..1]);
         fleet.next_unbind(now);
-        fleet.unbind_failed(0, api(504, "HTTP_504"));
+        fleet.unbind_failed(0, api(504, "HTTP_504"), 1);
         fleet.reconcile(0, &[], &failed, now + 10.0);
         assert_eq!(
             fleet.entries()[0].task_id(),
@@ -778,11 +892,11 @@ mod tests {
             fleet.next_unbind(0.0);
         }
         assert_eq!(
-            fleet.unbind_failed(0, api(429, "APIGW.0308")),
+            fleet.unbind_failed(0, api(429, "APIGW.0308"), 1),
             AfterUnbind::Settled
         );
-        fleet.unbind_failed(1, api(403, "KPS.9003"));
-        fleet.unbind_failed(2, Failure::local(ErrorKind::Response, "no task_id"));
+        fleet.unbind_failed(1, api(403, "KPS.9003"), 1);
+        fleet.unbind_failed(2, Failure::local(ErrorKind::Response, "no task_id"), 1);
         assert_eq!(outcomes(&fleet), ["not-started", "failed", "failed"]);
         assert!(fleet.is_done());
     }
@@ -792,7 +906,7 @@ mod tests {
         let mut fleet = Fleet::new(ids(3), 3, 3, true, 600_000);
         for (index, task_id) in [(0, "t-0"), (1, "t-1"), (2, "t-2")] {
             fleet.next_unbind(0.0);
-            fleet.unbind_started(index, task_id.into(), 0.0);
+            fleet.unbind_started(index, task_id.into(), 1, 0.0);
         }
         let running = [
             listed("t-0", "server-0", 0.0),
@@ -819,7 +933,7 @@ mod tests {
     fn a_task_that_outlives_wait_timeout_ms_keeps_its_id_with_a_timeout_error() {
         let mut fleet = Fleet::new(ids(1), 1, 3, true, 1000);
         fleet.next_unbind(0.0);
-        fleet.unbind_started(0, "t-0".into(), 0.0);
+        fleet.unbind_started(0, "t-0".into(), 1, 0.0);
         let running = [listed("t-0", "server-0", 0.0)];
         fleet.observe_running(&running, 500.0);
         assert!(!fleet.is_done());
@@ -839,7 +953,7 @@ mod tests {
     fn a_transient_confirmation_failure_is_tried_again_next_round() {
         let mut fleet = Fleet::new(ids(1), 1, 3, true, 60_000);
         fleet.next_unbind(0.0);
-        fleet.unbind_started(0, "t-0".into(), 0.0);
+        fleet.unbind_started(0, "t-0".into(), 1, 0.0);
         assert!(!fleet.confirmed(0, Err(api(503, "KPS.0003")), 10.0));
         assert_eq!(fleet.waiting().len(), 1);
         assert!(fleet.confirmed(0, Err(api(400, "KPS.0001")), 20.0));
@@ -853,7 +967,7 @@ mod tests {
         fleet.next_unbind(0.0);
         let aborted = Failure::local(ErrorKind::Abort, "the call was aborted by its signal");
         assert_eq!(
-            fleet.unbind_failed(0, aborted.clone()),
+            fleet.unbind_failed(0, aborted.clone(), 1),
             AfterUnbind::Settled
         );
         fleet.abort(&aborted);
@@ -866,14 +980,14 @@ mod tests {
         let mut fleet = Fleet::new(ids(4), 2, 3, true, 60_000);
         fleet.next_unbind(0.0);
         fleet.next_unbind(0.0);
-        fleet.unbind_started(0, "t-0".into(), 0.0);
+        fleet.unbind_started(0, "t-0".into(), 1, 0.0);
         let aborted = Failure::local(ErrorKind::Abort, "the call was aborted by its signal");
         fleet.abort(&aborted);
         assert_eq!(fleet.next_unbind(0.0), None);
         assert!(fleet.waiting().is_empty(), "waiting stops");
         assert!(!fleet.is_done(), "server-1's unbind is still in flight");
         let timed_out = Failure::local(ErrorKind::Timeout, "no complete response within timeoutMs");
-        assert_eq!(fleet.unbind_failed(1, timed_out), AfterUnbind::Reconcile);
+        assert_eq!(fleet.unbind_failed(1, timed_out, 1), AfterUnbind::Reconcile);
         fleet.reconcile(1, &[listed("t-1", "server-1", 0.0)], &[], 10.0);
         assert!(fleet.is_done());
         assert_eq!(
@@ -891,7 +1005,7 @@ mod tests {
     fn a_task_whose_confirmation_keeps_failing_stops_being_waited_for_at_wait_timeout_ms() {
         let mut fleet = Fleet::new(ids(1), 1, 3, true, 1000);
         fleet.next_unbind(0.0);
-        fleet.unbind_started(0, "t-0".into(), 0.0);
+        fleet.unbind_started(0, "t-0".into(), 1, 0.0);
         assert!(!fleet.confirmed(0, Err(api(503, "KPS.0003")), 500.0));
         assert!(!fleet.is_done());
         assert!(fleet.confirmed(0, Err(api(503, "KPS.0003")), 1500.0));
@@ -911,12 +1025,135 @@ mod tests {
     fn a_reset_or_replace_running_on_the_server_is_never_taken_for_its_unbind() {
         let mut fleet = Fleet::new(ids(1), 1, 3, false, 1000);
         fleet.next_unbind(0.0);
-        fleet.unbind_failed(0, api(400, "KPS.0002"));
+        fleet.unbind_failed(0, api(400, "KPS.0002"), 1);
         let mut other = listed("t-reset", "server-0", 0.0);
         other.operate_type = "RUNNING_RESET".to_owned();
         fleet.reconcile(0, &[other], &[], 10.0);
         assert_eq!(fleet.entries()[0].outcome(), Outcome::Failed);
         assert_eq!(fleet.entries()[0].task_id(), None);
         assert_eq!(fleet.entries()[0].error.as_ref().unwrap().code, "KPS.0002");
+    }
+
+    #[test]
+    fn a_lost_answer_whose_task_already_succeeded_is_a_success_without_a_task_id() {
+        let mut fleet = Fleet::new(ids(1), 1, 3, true, 60_000);
+        fleet.next_unbind(0.0);
+        fleet.unbind_failed(0, api(504, "HTTP_504"), 1);
+        assert!(
+            !fleet.reconcile(0, &[], &[], 10.0),
+            "in neither list: sent again"
+        );
+        assert_eq!(fleet.next_unbind(20.0), Some(0));
+        assert_eq!(
+            fleet.unbind_failed(0, api(400, "KPS.6004"), 2),
+            AfterUnbind::Settled
+        );
+        let entry = &fleet.entries()[0];
+        assert_eq!(entry.outcome(), Outcome::Succeeded);
+        assert_eq!(
+            (entry.task_id(), entry.status()),
+            (None, Some(KEYPAIR_NOT_BOUND))
+        );
+        assert!(entry.error.is_none());
+        assert_eq!(entry.attempts, 2);
+        assert!(fleet.is_done());
+        assert_eq!(fleet.totals().succeeded, 1);
+    }
+
+    #[test]
+    fn kps_6004_without_a_lost_answer_before_it_is_still_a_failure() {
+        let mut fleet = Fleet::new(ids(1), 1, 3, true, 60_000);
+        fleet.next_unbind(0.0);
+        fleet.unbind_failed(0, api(400, "KPS.6004"), 1);
+        assert_eq!(fleet.entries()[0].outcome(), Outcome::Failed);
+    }
+
+    #[test]
+    fn attempts_count_the_requests_sent_and_the_error_says_the_same_number() {
+        let mut fleet = Fleet::new(ids(2), 2, 5, false, 1000);
+        fleet.next_unbind(0.0);
+        fleet.next_unbind(0.0);
+        assert_eq!(
+            fleet.entries()[0].attempts,
+            0,
+            "not counted before the request is sent"
+        );
+        // Throttled on three requests (the call's own retries), then given up.
+        fleet.unbind_failed(0, api(429, "APIGW.0308"), 3);
+        let entry = &fleet.entries()[0];
+        assert_eq!(
+            (entry.attempts, entry.error.as_ref().unwrap().attempts),
+            (3, 3)
+        );
+        // Aborted while waiting for its turn: nothing sent.
+        let aborted = Failure::local(ErrorKind::Abort, "aborted");
+        fleet.unbind_failed(1, aborted, 0);
+        assert_eq!(fleet.entries()[1].attempts, 0);
+    }
+
+    #[test]
+    fn lists_that_cannot_be_read_never_lead_to_a_second_unbind() {
+        let mut fleet = Fleet::new(ids(2), 2, 3, true, 60_000);
+        fleet.next_unbind(0.0);
+        fleet.next_unbind(0.0);
+        fleet.unbind_failed(0, api(502, "HTTP_502"), 1);
+        fleet.unbind_failed(1, api(400, "KPS.0002"), 1);
+        let unreadable = Failure::local(ErrorKind::Network, "no response from the service");
+        fleet.lists_unreadable(0, &unreadable);
+        fleet.lists_unreadable(1, &unreadable);
+        assert_eq!(fleet.next_unbind(10.0), None, "nothing is sent again");
+        assert!(fleet.is_done());
+        let lost = &fleet.entries()[0];
+        assert_eq!(
+            (lost.outcome(), lost.task_id(), lost.attempts),
+            (Outcome::Started, None, 1)
+        );
+        let error = lost.error.as_ref().unwrap();
+        assert_eq!(error.code, "HTTP_502");
+        assert!(
+            error.message.contains("task lists could not be read")
+                && error.message.contains("check the server"),
+            "{}",
+            error.message
+        );
+        assert_eq!(
+            fleet.entries()[1].outcome(),
+            Outcome::Failed,
+            "a KPS.0002 is what it says"
+        );
+    }
+
+    #[test]
+    fn a_resend_refused_after_a_lost_answer_is_never_reported_not_started() {
+        let mut fleet = Fleet::new(ids(1), 1, 3, false, 1000);
+        fleet.next_unbind(0.0);
+        fleet.unbind_failed(0, api(504, "HTTP_504"), 1);
+        fleet.reconcile(0, &[], &[], 10.0);
+        fleet.next_unbind(20.0);
+        fleet.unbind_failed(0, api(429, "APIGW.0308"), 3);
+        let entry = &fleet.entries()[0];
+        assert_eq!((entry.outcome(), entry.task_id()), (Outcome::Started, None));
+        assert!(entry
+            .error
+            .as_ref()
+            .unwrap()
+            .message
+            .contains("may have been performed"));
+    }
+
+    #[test]
+    fn a_reconciled_task_s_status_is_a_task_status_not_the_list_s_operate_type() {
+        let mut fleet = Fleet::new(ids(1), 1, 3, true, 60_000);
+        fleet.next_unbind(0.0);
+        fleet.unbind_failed(0, api(504, "HTTP_504"), 1);
+        let listed_as = |operate_type: &str| TaskEntry {
+            operate_type: operate_type.to_owned(),
+            ..listed("t-0", "server-0", 0.0)
+        };
+        fleet.reconcile(0, &[listed_as("UNBIND")], &[], 10.0);
+        assert_eq!(fleet.entries()[0].status(), Some("RUNNING_UNBIND"));
+        let (changed, _) = fleet.observe_running(&[listed_as("READY_UNBIND")], 20.0);
+        assert_eq!(changed, [0]);
+        assert_eq!(fleet.entries()[0].status(), Some("READY_UNBIND"));
     }
 }

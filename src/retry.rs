@@ -106,6 +106,14 @@ impl Attempts {
         }
     }
 
+    /// These attempts, counting `made` made before by earlier calls of the same request: a fleet's unbind of
+    /// one server sent again after a lost answer shares `maxAttempts` with the sends before it, and its
+    /// error counts them all.
+    pub fn resumed(mut self, made: u32) -> Attempts {
+        self.made = made;
+        self
+    }
+
     /// Starts an attempt at `now_ms`: its timeout, the time left of the call's; `None` when none is left.
     pub fn start(&mut self, now_ms: f64) -> Option<u32> {
         let left = self.deadline_ms - now_ms;
@@ -338,6 +346,22 @@ mod tests {
         assert_eq!((failure.attempts, failure.code.as_str()), (3, "APIGW.0308"));
         assert!(
             failure.message.ends_with("refused (after 3 attempts)"),
+            "{}",
+            failure.message
+        );
+    }
+
+    #[test]
+    fn attempts_resumed_after_earlier_sends_share_max_attempts_and_count_them_all() {
+        let mut attempts = Attempts::new(3, Method::Unsafe, 0.0, 30_000).resumed(2);
+        attempts.start(0.0);
+        let Next::GiveUp(failure) = attempts.after_failure(api(429, "APIGW.0308"), None, 0.0, 0.5)
+        else {
+            panic!("two sent before and one now: the third is the last")
+        };
+        assert_eq!(failure.attempts, 3);
+        assert!(
+            failure.message.ends_with("(after 3 attempts)"),
             "{}",
             failure.message
         );

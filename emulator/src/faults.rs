@@ -14,12 +14,13 @@
 //! | `hang` | never answer; the connection stays open until the client leaves or the emulator stops |
 //! | `reset` | drop the connection with a TCP RST (`SO_LINGER` 0) instead of answering |
 //! | `close` | close the connection (FIN) without answering |
-//! | `after` | handle the request normally first (auth, validation, the unbind itself), then throw its answer away and do what the other items say: the service acted, but the client never learns it |
+//! | `after` | handle the request normally first (auth, validation, the unbind itself), then throw its answer away and do what the other items say: the service acted, but the client never learns it. With `delay`, the delay comes after the handling: the task runs (and may end) before the lost answer comes |
 //!
 //! `hang`, `reset` and `close` cannot be combined with `status`, `body` or `retry-after`. `after` needs one of
 //! `status`, `body`, `hang`, `reset` or `close`, and cannot be combined with the echo bodies (the handler has
 //! read the request body by then). Examples of a lost answer: `status=504,after` (the gateway's HTML 504 instead
-//! of the 202), `reset,after`, `close,after`, `body=truncated,after`.
+//! of the 202), `reset,after`, `close,after`, `body=truncated,after`; `delay=1000,status=504,after` (lost after
+//! the emulator's default task has ended).
 //!
 //! Body kinds: `error` (the JSON error the status would carry), `html` (an nginx-style HTML error page),
 //! `empty`, `no-task-id` (`{}`), `numeric-task-id` (`{"task_id":1234567890}`), `failed`

@@ -135,8 +135,9 @@ enum Handled {
     Yes(Response),
 }
 
-/// Plays a fault: the delay, then (with `after`) the request handled normally, then the answer, hang, reset or
-/// close the plan names in place of the real answer.
+/// Plays a fault: the delay and the request handled normally (with `after`: handled first, then the delay,
+/// so the service's work goes on while the answer is late), then the answer, hang, reset or close the plan
+/// names in place of the real answer.
 async fn apply_fault(
     app: &App,
     router: Router,
@@ -145,17 +146,17 @@ async fn apply_fault(
     spec: &str,
     plan: FaultPlan,
 ) -> Response {
+    let handled = if plan.after {
+        Handled::Yes(route(router.clone(), req).await)
+    } else {
+        Handled::No(req)
+    };
     if let Some(delay) = plan.delay {
         tokio::select! {
             () = tokio::time::sleep(delay) => {}
             () = app.shutting_down() => {}
         }
     }
-    let handled = if plan.after {
-        Handled::Yes(route(router.clone(), req).await)
-    } else {
-        Handled::No(req)
-    };
     match (plan.action, handled) {
         (FaultAction::Proceed, Handled::No(req)) => route(router, req).await,
         // `parse_spec` refuses `after` alone; were it allowed, the real answer would simply stand.

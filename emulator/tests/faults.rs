@@ -727,3 +727,30 @@ async fn a_fault_answer_reads_the_request_body_so_the_client_gets_the_answer() {
     assert!(text.starts_with("HTTP/1.1 503"), "{text}");
     assert_eq!(text.matches("HTTP/1.1 ").count(), 2, "{text}");
 }
+
+#[tokio::test]
+async fn with_after_the_delay_comes_after_the_unbind_so_its_task_can_end_before_the_lost_answer() {
+    let emulator = Emulator::start_with(kps_emulator::Config {
+        fleet: 1,
+        timings: FAST,
+        ..kps_emulator::Config::ephemeral()
+    })
+    .await;
+    let server = kps_emulator::fixture::fleet_server_id(1);
+    let started = Instant::now();
+    let response = emulator
+        .send(
+            disassociate(PROJECT, &server, None)
+                .token(TOKEN)
+                .header("X-Emulator-Fault", "delay=500,status=504,after"),
+        )
+        .await;
+    assert_eq!(response.status, 504);
+    assert!(started.elapsed() >= Duration::from_millis(500));
+    let tasks = tasks_of(&emulator.state().await, &server);
+    assert_eq!(tasks.len(), 1);
+    assert_eq!(
+        tasks[0]["task_status"], "SUCCESS_UNBIND",
+        "the task ended while the answer was late: {tasks:?}"
+    );
+}

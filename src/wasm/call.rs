@@ -104,6 +104,9 @@ pub(crate) struct Caller<'a> {
     cut_in_flight: bool,
     /// Whether a paced request waits for its turn (else it goes out at once, still counted and reported).
     waits_for_turn: bool,
+    /// Requests of the same operation sent by earlier calls ([`Caller::after_attempts`]), then the count
+    /// including this call's, as each request is sent ([`Caller::attempts`]).
+    attempts: Cell<u32>,
 }
 
 /// A request that was answered: the response, the masker of its secrets, and the path it went to.
@@ -132,7 +135,20 @@ impl<'a> Caller<'a> {
             request_id: RefCell::new(None),
             cut_in_flight: true,
             waits_for_turn: true,
+            attempts: Cell::new(0),
         }
+    }
+
+    /// This caller, continuing the count of `made` requests sent by earlier calls of its operation: they share
+    /// `maxAttempts`, and its error counts them all (a fleet's unbind of one server sent again).
+    pub(crate) fn after_attempts(self, made: u32) -> Caller<'a> {
+        self.attempts.set(made);
+        self
+    }
+
+    /// The requests sent, by earlier calls ([`Caller::after_attempts`]) and this caller's last call.
+    pub(crate) fn attempts(&self) -> u32 {
+        self.attempts.get()
     }
 
     /// This caller, with requests already sent left to finish (within `timeoutMs`) when `signal` aborts: the
@@ -185,11 +201,13 @@ impl<'a> Caller<'a> {
         let mut next = Some(first);
         // A fleet's request waits for its turn first: `timeoutMs` bounds the request, not the queue.
         self.wait_for_turn().await?;
-        let mut attempts = Attempts::new(self.client.max_attempts, method, Date::now(), timeout_ms);
+        let mut attempts = Attempts::new(self.client.max_attempts, method, Date::now(), timeout_ms)
+            .resumed(self.attempts.get());
         loop {
             let operation = next.take().unwrap_or_else(&operation);
             // The first attempt always has time; a retry is only scheduled when its attempt would have some.
             let attempt_timeout = attempts.start(Date::now()).unwrap_or(1);
+            self.attempts.set(attempts.made());
             if let Some(pacing) = self.pacing {
                 pacing.requests.set(pacing.requests.get() + 1);
             }

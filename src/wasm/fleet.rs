@@ -181,8 +181,9 @@ impl Run {
         }
     }
 
-    /// Sends the unbind of server `index`.
-    async fn unbind(&self, index: usize, masker: &Masker<'_>) -> Result<String, Failure> {
+    /// Sends the unbind of server `index`; returns its result and the unbind requests sent for the server in
+    /// all (this call's and earlier ones').
+    async fn unbind(&self, index: usize, masker: &Masker<'_>) -> (Result<String, Failure>, u32) {
         let server = &self.options.servers[index];
         let request = DisassociateRequest {
             server: Server {
@@ -197,15 +198,17 @@ impl Run {
             query: &[],
             body: Some(request.to_json()),
         };
+        let sent_before = self.fleet.borrow().entries()[index].attempts;
         // Uncut: an abort stops the unbinds not yet sent, never one in flight (its answer holds its task ID).
-        self.caller(masker)
-            .uncut()
+        let caller = self.caller(masker).uncut().after_attempts(sent_before);
+        let result = caller
             .send(
                 operation,
                 self.options.client.timeout_ms,
                 disassociate_result::<EngineJson>,
             )
-            .await
+            .await;
+        (result, caller.attempts())
     }
 
     /// Looks for the task of server `index`, whose unbind's answer was ambiguous at `since_ms`, in task lists
@@ -243,11 +246,9 @@ impl Run {
                         self.abort(&failure);
                         continue;
                     }
-                    // The lists cannot be read: as if the task was not found (a resent unbind of a server
-                    // whose task runs is refused with KPS.0002 by the service, and reconciled again).
-                    self.fleet
-                        .borrow_mut()
-                        .reconcile(index, &[], &[], Date::now());
+                    // The lists cannot be read: no evidence either way, so the unbind is not sent again
+                    // (it may have been performed): the server is reported for a check.
+                    self.fleet.borrow_mut().lists_unreadable(index, &failure);
                     return;
                 }
             }
@@ -324,15 +325,21 @@ async fn unbinder(run: Rc<Run>) -> Result<JsValue, JsValue> {
             run.pause(IDLE_MS).await;
             continue;
         };
-        let outcome = run.unbind(index, &masker).await;
+        let (outcome, attempts) = run.unbind(index, &masker).await;
         let now = Date::now();
         match outcome {
-            Ok(task_id) => run.fleet.borrow_mut().unbind_started(index, task_id, now),
+            Ok(task_id) => run
+                .fleet
+                .borrow_mut()
+                .unbind_started(index, task_id, attempts, now),
             Err(failure) => {
                 if failure.kind == ErrorKind::Abort {
                     run.abort(&failure);
                 }
-                let after = run.fleet.borrow_mut().unbind_failed(index, failure);
+                let after = run
+                    .fleet
+                    .borrow_mut()
+                    .unbind_failed(index, failure, attempts);
                 if after == AfterUnbind::Reconcile {
                     run.reconcile(index, now, &masker).await;
                 }

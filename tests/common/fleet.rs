@@ -358,3 +358,99 @@ async fn a_thousand_servers_under_a_gateway_rate_limit_are_all_unbound_once() {
         "one task per server"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_lost_answer_whose_task_ended_before_the_lists_were_read_is_a_success_without_a_task_id()
+{
+    let server = fleet_server(5);
+    // Acted on, then the 504 comes after the task (0.9 s in this suite's emulator) has ended: its task is in
+    // neither list, and the unbind sent again finds no key pair bound.
+    add_fault_rule(
+        json!({ "fault": "delay=1500,status=504,after", "method": "POST",
+                "path": "/keypairs/disassociate", "times": 1 }),
+    )
+    .await;
+    let report = wasm::disassociate_keypairs(fleet_options(json!([server.clone()]), json!({})))
+        .await
+        .expect("report");
+    let line = &results(&report)[0];
+    assert_eq!(
+        text(line, "outcome"),
+        "succeeded",
+        "{}",
+        text(&get(line, "error"), "message")
+    );
+    assert_eq!(text(line, "status"), "KEYPAIR_NOT_BOUND");
+    assert!(get(line, "taskId").is_undefined());
+    assert!(get(line, "error").is_undefined());
+    assert_eq!(
+        number(line, "attempts"),
+        2.0,
+        "the lost one and the one that found it done"
+    );
+    assert_eq!(tasks_per_server(&[server]).await, [1]);
+}
+
+#[wasm_bindgen_test]
+async fn task_lists_that_cannot_be_read_after_a_lost_answer_never_lead_to_a_second_unbind() {
+    let server = fleet_server(6);
+    add_fault_rule(
+        json!({ "fault": "status=504,after", "method": "POST", "path": "/keypairs/disassociate",
+                "times": 1 }),
+    )
+    .await;
+    // Every attempt of the running-tasks read (maxAttempts 3) fails.
+    add_fault_rule(
+        json!({ "fault": "status=500", "method": "GET", "path": "/running-tasks", "times": 3 }),
+    )
+    .await;
+    let report = wasm::disassociate_keypairs(fleet_options(
+        json!([server.clone()]),
+        json!({ "wait": false }),
+    ))
+    .await
+    .expect("report");
+    let line = &results(&report)[0];
+    assert_eq!(text(line, "outcome"), "started");
+    assert!(get(line, "taskId").is_undefined(), "no task ID is known");
+    assert_eq!(number(line, "attempts"), 1.0);
+    let error = get(line, "error");
+    assert_eq!(text(&error, "code"), "HTTP_504");
+    let message = text(&error, "message");
+    assert!(
+        message.contains("task lists could not be read") && message.contains("check the server"),
+        "{message}"
+    );
+    assert_eq!(tasks_per_server(&[server]).await, [1], "not sent again");
+}
+
+#[wasm_bindgen_test]
+async fn a_result_s_attempts_and_its_error_s_count_the_same_requests_sent() {
+    let servers = [fleet_server(7), fleet_server(8)];
+    add_fault_rule(
+        json!({ "fault": "status=429", "method": "POST", "path": "/keypairs/disassociate", "times": 4 }),
+    )
+    .await;
+    let report = wasm::disassociate_keypairs(fleet_options(
+        json!(servers),
+        json!({ "wait": false, "concurrency": 1 }),
+    ))
+    .await
+    .expect("report");
+    let lines = results(&report);
+    assert_eq!(text(&lines[0], "outcome"), "not-started");
+    let error = get(&lines[0], "error");
+    assert_eq!(
+        (number(&lines[0], "attempts"), number(&error, "attempts")),
+        (3.0, 3.0),
+        "throttled three times: {}",
+        text(&error, "message")
+    );
+    assert!(text(&error, "message").ends_with("(after 3 attempts)"));
+    assert_eq!(text(&lines[1], "outcome"), "started");
+    assert_eq!(
+        number(&lines[1], "attempts"),
+        2.0,
+        "throttled once, then accepted"
+    );
+}

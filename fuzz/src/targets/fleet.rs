@@ -6,8 +6,10 @@
 //! pair running on a server (a task of another kind).
 //!
 //! Properties: never more than `concurrency` unbinds in flight; never more than `maxAttempts` unbinds of a
-//! server; a server is sent again only after reconciliation found no task for it, and never while the lists
-//! it read showed its task; nothing is sent after an abort; the totals always add up to the fleet's size;
+//! server, and `attempts` is the number actually sent; a server is sent again only after lists that were
+//! read showed no task for it (never after lists that could not be read), and never while the lists it read
+//! showed its task; a server whose unbind the service acted on is never `not-started`; a success without a
+//! task ID only for a server whose key pair an unbind took off; nothing is sent after an abort; the totals always add up to the fleet's size;
 //! every outcome is true to the simulated service (a succeeded server's task succeeded, a task adopted is
 //! that server's, an old failure is never taken for a new one); once the service has answered everything,
 //! the fleet finishes.
@@ -171,8 +173,10 @@ struct World {
     tasks: Vec<Task>,
     now: f64,
     in_flight: Vec<usize>,
-    /// Unbinds sent per server.
+    /// Unbinds sent per server (and answered, or in flight with an answer to come).
     sent: Vec<u32>,
+    /// Whether an unbind of the server was acted on and its answer lost.
+    acted_lost: Vec<bool>,
     /// Whether a server may be sent again: its last reconciliation found no task.
     may_resend: Vec<bool>,
     aborted: bool,
@@ -210,6 +214,13 @@ impl World {
         self.tasks
             .iter()
             .find(|t| t.server == server && t.state == TaskState::Running)
+    }
+
+    /// Whether an unbind of `server` succeeded: no key pair is bound any more.
+    fn unbound(&self, server: usize) -> bool {
+        self.tasks
+            .iter()
+            .any(|t| t.server == server && !t.reset && t.state == TaskState::Succeeded)
     }
 
     fn start_task(&mut self, server: usize) -> String {
@@ -252,15 +263,15 @@ fn reconcile(
     index: usize,
     readable: bool,
 ) -> Result<(), TestCaseError> {
-    let (running, failed) = if readable {
-        (
+    if readable {
+        let (running, failed) = (
             world.list(TaskState::Running),
             world.list(TaskState::Failed),
-        )
+        );
+        fleet.reconcile(index, &running, &failed, world.now);
     } else {
-        (Vec::new(), Vec::new())
-    };
-    fleet.reconcile(index, &running, &failed, world.now);
+        fleet.lists_unreadable(index, &lost(0));
+    }
     let entry = &fleet.entries()[index];
     world.may_resend[index] = entry.state == ServerState::Queued;
     if readable {
@@ -286,9 +297,11 @@ fn check_entries(fleet: &Fleet, world: &World, case: &Case) -> Result<(), TestCa
     );
     let max_attempts = case.max_attempts.max(1);
     for (index, entry) in fleet.entries().iter().enumerate() {
+        // An unbind in flight is counted once it is answered (the driver learns the count then).
+        let in_flight = u32::from(world.in_flight.contains(&index));
         prop_assert_eq!(
             entry.attempts,
-            world.sent[index],
+            world.sent[index] - in_flight,
             "unbinds of server {}",
             index
         );
@@ -306,7 +319,21 @@ fn check_entries(fleet: &Fleet, world: &World, case: &Case) -> Result<(), TestCa
                 "server {index} took a reset for its unbind: {task:?}"
             );
         }
+        prop_assert!(
+            !(world.acted_lost[index] && entry.outcome() == Outcome::NotStarted),
+            "server {index}'s unbind was acted on, but it is reported not started"
+        );
         match (entry.outcome(), task) {
+            (Outcome::Succeeded, None) => prop_assert!(
+                entry.state == ServerState::Unbound && world.unbound(index),
+                "server {index} succeeded without a task: {:?}",
+                entry.state
+            ),
+            (Outcome::Started, None) => prop_assert!(
+                entry.state == ServerState::Unknown && world.sent[index] > 0,
+                "server {index} started without a task: {:?}",
+                entry.state
+            ),
             (Outcome::Succeeded, Some(Some(task))) => {
                 prop_assert!(task.server == index && task.state == TaskState::Succeeded)
             }
@@ -384,29 +411,37 @@ fn step(
             }
             let index = world.in_flight.remove(n % world.in_flight.len());
             // KPS refuses a second unbind while a task of the server runs.
+            // KPS refuses a second unbind while a task of the server runs, and any once no key pair is bound.
             let answer = match answer {
                 Answer::Accepted | Answer::ActedButLost
                     if world.running_task_of(index).is_some() =>
                 {
-                    None
+                    Err("KPS.0002")
                 }
-                answer => Some(answer),
+                Answer::Accepted | Answer::ActedButLost if world.unbound(index) => Err("KPS.6004"),
+                answer => Ok(answer),
             };
+            if answer == Ok(Answer::Aborted) {
+                // Stopped before it was sent (an abort never cuts an unbind in flight).
+                world.sent[index] -= 1;
+            }
+            let sent = world.sent[index];
             let failure = match answer {
-                None => api(400, "KPS.0002"),
-                Some(Answer::Accepted) => {
+                Err(code) => api(400, code),
+                Ok(Answer::Accepted) => {
                     let task_id = world.start_task(index);
-                    fleet.unbind_started(index, task_id, world.now);
+                    fleet.unbind_started(index, task_id, sent, world.now);
                     return Ok(());
                 }
-                Some(Answer::ActedButLost) => {
+                Ok(Answer::ActedButLost) => {
                     world.start_task(index);
+                    world.acted_lost[index] = true;
                     lost(lost_as)
                 }
-                Some(Answer::LostBeforeActing) => lost(lost_as),
-                Some(Answer::Throttled) => api(429, "APIGW.0308"),
-                Some(Answer::Refused) => api(400, "KPS.6004"),
-                Some(Answer::Aborted) => {
+                Ok(Answer::LostBeforeActing) => lost(lost_as),
+                Ok(Answer::Throttled) => api(429, "APIGW.0308"),
+                Ok(Answer::Refused) => api(403, "KPS.6009"),
+                Ok(Answer::Aborted) => {
                     let failure = Failure::local(ErrorKind::Abort, "aborted");
                     if !world.aborted {
                         fleet.abort(&failure);
@@ -415,7 +450,7 @@ fn step(
                     failure
                 }
             };
-            if fleet.unbind_failed(index, failure) == AfterUnbind::Reconcile {
+            if fleet.unbind_failed(index, failure, sent) == AfterUnbind::Reconcile {
                 reconcile(fleet, world, index, readable)?;
             }
         }
@@ -493,6 +528,7 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
         now: 1_795_860_900_000.0,
         in_flight: Vec::new(),
         sent: vec![0; case.servers],
+        acted_lost: vec![false; case.servers],
         may_resend: vec![false; case.servers],
         aborted: false,
     };
