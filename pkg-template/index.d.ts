@@ -181,12 +181,21 @@ export type DisassociateKeypairsOptions = ClientOptions & {
 /** What happened to one server. */
 export interface FleetResult {
   serverId: string;
-  /** `started`: the task runs (or its wait timed out, or the fleet was aborted); `not-started`: never accepted (throttled on every attempt, or aborted first). */
+  /**
+   * `started`: the task runs (or its wait timed out, or the fleet was aborted); without `taskId`, an unbind's
+   * answer was lost and nothing could tell whether it was performed: check the server before unbinding it
+   * again (`error` says why). `not-started`: never accepted (throttled on every attempt, or aborted first).
+   */
   outcome: 'succeeded' | 'failed' | 'started' | 'not-started';
+  /** The task's ID, when known: absent when never started, and for the two cases without one above. */
   taskId?: string;
-  /** The task's last status (`SUCCESS_UNBIND`, `FAILED_UNBIND`, `RUNNING_UNBIND`…). */
-  status?: string;
-  /** Unbind requests sent for this server. */
+  /**
+   * The task's last status (`SUCCESS_UNBIND`, `FAILED_UNBIND`, `RUNNING_UNBIND`…), or `KEYPAIR_NOT_BOUND`: an
+   * unbind's answer was lost, its task had already left the lists, and the unbind sent again was answered
+   * `KPS.6004` (outcome `succeeded`, no `taskId`: the key is off the server, by a task not known).
+   */
+  status?: 'READY_UNBIND' | 'RUNNING_UNBIND' | 'SUCCESS_UNBIND' | 'FAILED_UNBIND' | 'KEYPAIR_NOT_BOUND' | (string & {});
+  /** Unbind requests actually sent for this server (retries and resends included; at most `maxAttempts`); its `error.attempts` is the same number. */
   attempts: number;
   /** Why it failed or stopped, as `KpsError.toJSON()` gives it. */
   error?: KpsErrorJSON;
