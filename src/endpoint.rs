@@ -9,8 +9,8 @@
 //! - `https://host[:port][/path]`, or `http://` to a loopback host (`localhost`, `127.0.0.0/8`, `[::1]`) unless
 //!   `allowInsecureHttp` is set;
 //! - no `user:password@`, no `?query`, no `#fragment`, no whitespace, no backslash, no `.`/`..` path segments;
-//!   the host is ASCII (internationalised names in their `xn--` form), an IPv4 address is four decimal numbers,
-//!   an IPv6 address is in brackets; path characters outside RFC 3986's `pchar` set must be percent-encoded;
+//!   the host is ASCII (internationalised names in their `xn--` form, which must be valid punycode), an IPv4
+//!   address is four decimal numbers, an IPv6 address is in brackets; path characters outside RFC 3986's `pchar` set must be percent-encoded;
 //! - trailing slashes are trimmed (the API paths, which start with `/v3/`, are appended to the base);
 //! - where the environment allows it (browsers), a path starting with `/` (not `//`), resolved by `fetch`
 //!   against the page's URL: `/kps`, or `/` for the page's own origin (base `""`).
@@ -565,6 +565,19 @@ fn host_name(host: &str, field: &str) -> Result<String, Failure> {
             .concat(),
         ));
     }
+    if let Some(label) = host.split('.').find(|label| !is_valid_a_label(label)) {
+        return Err(Failure::invalid(
+            field,
+            [
+                field,
+                "'s host label '",
+                label,
+                "' is not valid punycode: an xn-- label must be the punycode form of a name with letters \
+                 beyond ASCII (write the name itself, e.g. bücher, through a converter)",
+            ]
+            .concat(),
+        ));
+    }
     let last = host.rsplit('.').next().unwrap_or_default();
     let numeric = last.bytes().all(|b| b.is_ascii_digit())
         || last
@@ -585,6 +598,87 @@ fn host_name(host: &str, field: &str) -> Result<String, Failure> {
         ));
     }
     Ok(host.to_ascii_lowercase())
+}
+
+/// Whether `label` is not an `xn--` label, or is one that the WHATWG parser behind `fetch` can decode: valid
+/// punycode (RFC 3492) of a name with a character beyond ASCII, with no uppercase letter, control character or
+/// dot in it. The rest of IDNA's validity rules (NFC, disallowed code points, bidi, joiners) need Unicode's
+/// tables and are left to `fetch`, which refuses such a name as a network error. Decoded by hand: the `idna`
+/// crate builds with 43 crates (`cargo tree -p idna -e normal --prefix none | sort -u | wc -l`) for these 40
+/// lines; kps-fuzz checks them against its `punycode` module.
+fn is_valid_a_label(label: &str) -> bool {
+    let Some(encoded) = label
+        .get(..4)
+        .filter(|prefix| prefix.eq_ignore_ascii_case("xn--"))
+        .map(|_| label[4..].to_ascii_lowercase())
+    else {
+        return true;
+    };
+    punycode_decode(&encoded).is_some_and(|name| {
+        name.iter().any(|c| !c.is_ascii())
+            && !name
+                .iter()
+                .any(|c| c.is_uppercase() || c.is_control() || *c == '.')
+    })
+}
+
+/// RFC 3492 §6.2: the code points `encoded` (the part after `xn--`) stands for; `None` when it is not valid.
+fn punycode_decode(encoded: &str) -> Option<Vec<char>> {
+    const BASE: u32 = 36;
+    const T_MIN: u32 = 1;
+    const T_MAX: u32 = 26;
+    // The last delimiter ends the basic code points; one in first place is not a delimiter (§6.2: "in = b > 0
+    // ? b + 1 : 0"), so that it is read as a digit and refused.
+    let (basic, extended) = match encoded.rfind('-') {
+        Some(at) if at > 0 => (&encoded[..at], &encoded[at + 1..]),
+        _ => ("", encoded),
+    };
+    let mut output: Vec<char> = basic.chars().collect();
+    let (mut n, mut i, mut bias) = (128u32, 0u32, 72u32);
+    let mut digits = extended.bytes().peekable();
+    while digits.peek().is_some() {
+        let old_i = i;
+        let mut weight = 1u32;
+        let mut k = BASE;
+        loop {
+            let digit = match digits.next()? {
+                byte @ b'a'..=b'z' => u32::from(byte - b'a'),
+                byte @ b'0'..=b'9' => u32::from(byte - b'0') + 26,
+                _ => return None,
+            };
+            i = i.checked_add(digit.checked_mul(weight)?)?;
+            let t = k.saturating_sub(bias).clamp(T_MIN, T_MAX);
+            if digit < t {
+                break;
+            }
+            weight = weight.checked_mul(BASE - t)?;
+            k += BASE;
+        }
+        let length = output.len() as u32 + 1;
+        bias = adapt(i - old_i, length, old_i == 0);
+        n = n.checked_add(i / length)?;
+        i %= length;
+        output.insert(i as usize, char::from_u32(n)?);
+        i += 1;
+    }
+    Some(output)
+}
+
+/// RFC 3492 §6.1's bias adaptation.
+fn adapt(delta: u32, length: u32, first: bool) -> u32 {
+    const BASE: u32 = 36;
+    const T_MIN: u32 = 1;
+    const T_MAX: u32 = 26;
+    const SKEW: u32 = 38;
+    const DAMP: u32 = 700;
+    let mut delta = if first { delta / DAMP } else { delta / 2 };
+    delta += delta / length;
+    let mut k = 0;
+    while delta > ((BASE - T_MIN) * T_MAX) / 2 {
+        delta /= BASE - T_MIN;
+        k += BASE;
+    }
+    k + (BASE - T_MIN + 1) * delta / (delta + SKEW)
 }
 
 // Strict dotted-quad IPv4: four decimal numbers 0..=255, no leading zeros.
@@ -1345,6 +1439,36 @@ mod tests {
         );
         let long = [label.as_str(); 4].join(".");
         rejected_with(&["https://", &long, ".com"].concat(), "at most 253");
+    }
+
+    #[test]
+    fn invalid_punycode_xn_labels_are_rejected_as_fetch_would_refuse_them() {
+        for host in [
+            "xn--",
+            "xn--a",
+            "xn--zz",
+            "xn--abc-",
+            "xn--ABC-",
+            "xn--99999999999",
+            "xn--a-0",
+            "xn---pfa4a0e10t",
+            "xn--wca",
+            "example.xn--1.com",
+        ] {
+            rejected_with(&["https://", host, ".de"].concat(), "is not valid punycode");
+        }
+        for host in [
+            "xn--mnchen-3ya",
+            "XN--MNCHEN-3YA",
+            "xn--tda",
+            "xn--ls8h",
+            "xn----bga",
+        ] {
+            assert!(
+                parse_endpoint(&["https://", host, ".de"].concat(), false, false).is_ok(),
+                "{host}"
+            );
+        }
     }
 
     #[test]
