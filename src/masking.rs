@@ -16,6 +16,10 @@
 //! (a line break for a space, CRLF for LF): a reformatted echo, and what an excerpt, which collapses blanks,
 //! would turn back into the secret. Overlapping matches, of one secret or of several, are masked as one span,
 //! so no piece of a secret survives between them.
+//! A secret cut short where a text ends (a server that cut its message or its body in the middle of an echo,
+//! maybe adding `...` or `…`) is masked from [`MIN_CUT_PREFIX_BYTES`] of it: a text that ends, before any
+//! trailing blanks and ellipsis, with at least that long a beginning of one of a secret's forms has that
+//! beginning masked. (Shorter beginnings would mask ordinary words; they show at most 7 bytes of a secret.)
 //! The escaped forms of a secret are built the first time a text at least as long as the secret is masked
 //! (no form is shorter than the secret): a call whose answers are short never builds the forms of a 10 KB
 //! IAM token.
@@ -30,6 +34,9 @@ use crate::json::JsonValue;
 /// Secrets shorter than this are not masked: they would mask ordinary words.
 pub const MIN_SECRET_BYTES: usize = 4;
 
+/// The shortest beginning of a secret that is masked where a text ends ([`Masker::mask`]): a secret cut short.
+pub const MIN_CUT_PREFIX_BYTES: usize = 8;
+
 /// The secrets of one call (or one request of it), and their escaped forms once needed.
 #[derive(Clone, Default)]
 pub struct Masker<'a> {
@@ -42,6 +49,9 @@ struct Pattern<'a> {
     forms: OnceCell<Vec<String>>,
     /// The secret's words, each run of blanks between them as one space ([`words_of`]).
     words: OnceCell<Option<String>>,
+    /// The first [`MIN_CUT_PREFIX_BYTES`] (or fewer, at a character boundary) of each form: a text ending
+    /// with a cut form contains one, and only then are the forms built for a text shorter than the secret.
+    heads: OnceCell<Vec<String>>,
 }
 
 impl<'a> Masker<'a> {
@@ -69,15 +79,19 @@ impl<'a> Masker<'a> {
                 value,
                 forms: OnceCell::new(),
                 words: OnceCell::new(),
+                heads: OnceCell::new(),
             });
         }
     }
 
-    /// `text` with every occurrence of a secret, in any of its forms, replaced by `***`.
+    /// `text` with every occurrence of a secret, in any of its forms, and a secret's form cut short where the
+    /// text ends, replaced by `***`.
     pub fn mask<'t>(&self, text: &'t str) -> Cow<'t, str> {
         let mut spans: Vec<(usize, usize)> = Vec::new();
         let mut collapsed: Option<Collapsed> = None;
+        let cut = cut_end(text);
         for secret in &self.secrets {
+            spans.extend(secret.cut_at(&text[..cut]));
             if secret.value.len() <= text.len() {
                 for form in secret.forms.get_or_init(|| escaped_forms(&secret.value)) {
                     find_spans(text, form, &mut spans);
@@ -170,6 +184,9 @@ impl Drop for Masker<'_> {
             if let Some(Some(words)) = secret.words.get_mut() {
                 words.zeroize();
             }
+            if let Some(heads) = secret.heads.get_mut() {
+                heads.iter_mut().for_each(Zeroize::zeroize);
+            }
         }
     }
 }
@@ -179,6 +196,56 @@ impl core::fmt::Debug for Masker<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(f, "Masker({} secrets)", self.secrets.len())
     }
+}
+
+impl Pattern<'_> {
+    /// The span of the longest beginning (at least [`MIN_CUT_PREFIX_BYTES`], shorter than the whole) of one of
+    /// this secret's forms that `text` ends with.
+    fn cut_at(&self, text: &str) -> Option<(usize, usize)> {
+        let last = *text.as_bytes().last()?;
+        let heads = self.heads.get_or_init(|| {
+            let head: String = self.value.chars().take(MIN_CUT_PREFIX_BYTES).collect();
+            escaped_forms(&head)
+                .into_iter()
+                .map(|mut form| {
+                    let mut end = form.len().min(MIN_CUT_PREFIX_BYTES);
+                    while !form.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    form.truncate(end);
+                    form
+                })
+                .collect()
+        });
+        // Every form's cut beginning starts with its head: without one in the text, no form is built.
+        if self.value.len() <= MIN_CUT_PREFIX_BYTES
+            || !heads.iter().any(|head| text.contains(head.as_str()))
+        {
+            return None;
+        }
+        let forms = self.forms.get_or_init(|| escaped_forms(&self.value));
+        let longest = forms
+            .iter()
+            .filter_map(|form| {
+                (MIN_CUT_PREFIX_BYTES..form.len().min(text.len() + 1))
+                    .rev()
+                    .filter(|&n| form.as_bytes()[n - 1] == last && form.is_char_boundary(n))
+                    .find(|&n| text.ends_with(&form[..n]))
+            })
+            .max()?;
+        Some((text.len() - longest, text.len()))
+    }
+}
+
+/// Where a text's content ends: before its trailing blanks and one trailing ellipsis (`…` or `...`), which
+/// a server that cut a text may add.
+fn cut_end(text: &str) -> usize {
+    let trimmed = text.trim_end_matches(is_blank);
+    trimmed
+        .strip_suffix('…')
+        .or_else(|| trimmed.strip_suffix("..."))
+        .unwrap_or(trimmed)
+        .len()
 }
 
 /// Whitespace and control characters: what `response::excerpt` collapses into one space.
@@ -483,6 +550,30 @@ mod tests {
             redact("correct horsebattery staple", &[password]),
             "correct horsebattery staple"
         );
+    }
+
+    #[test]
+    fn a_secret_echoed_cut_short_at_the_end_of_a_text_is_masked_from_8_bytes_of_it() {
+        let token = "MIIEnQYJKoZIhvcNAQcCoIIEjjCCBIoCAQExDTALBglghkgBZQMEAgEw";
+        let cut = &token[..20];
+        for (text, expected) in [
+            (["token ", cut].concat(), "token ***"),
+            (["token ", cut, "..."].concat(), "token ***..."),
+            (["token ", cut, "… \n"].concat(), "token ***… \n"),
+            (["{\"msg\":\"", cut].concat(), "{\"msg\":\"***"),
+            (["token ", &token[..8]].concat(), "token ***"),
+            (["token ", &token[..7]].concat(), "token MIIEnQY"),
+            (
+                ["token ", cut, " and more"].concat(),
+                "token MIIEnQYJKoZIhvcNAQcC and more",
+            ),
+        ] {
+            assert_eq!(redact(&text, &[token]), expected, "{text}");
+        }
+        let password = "pässwörd/2026\"x";
+        let escaped = quoted(password);
+        let cut = &escaped[1..16];
+        assert_eq!(redact(&["auth ", cut].concat(), &[password]), "auth ***");
     }
 
     #[test]

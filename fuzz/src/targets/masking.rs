@@ -4,11 +4,12 @@
 //!
 //! Properties: no planted secret, in the escaping it was planted in, is ever returned; the result is exactly
 //! what a reference masker returns (every occurrence of every form, and of the secret's words with other
-//! blanks between them, overlapping ones as one `***`); a text without secrets comes back unchanged; a
+//! blanks between them, and the beginning of a form cut short where the text ends, overlapping ones as one
+//! `***`); a text without secrets comes back unchanged; a
 //! parsed body's strings and member names are masked alike.
 
 use kps_wasm::json::JsonValue;
-use kps_wasm::masking::{Masker, MIN_SECRET_BYTES};
+use kps_wasm::masking::{Masker, MIN_CUT_PREFIX_BYTES, MIN_SECRET_BYTES};
 use proptest::prelude::*;
 use proptest::sample::select;
 
@@ -233,15 +234,33 @@ fn uppercase_non_ascii(escaped: &str) -> String {
 }
 
 /// The reference masker: every byte inside an occurrence (overlapping ones included) of any form of any
-/// secret of at least [`MIN_SECRET_BYTES`] is masked, and each run of masked bytes becomes one `***`.
+/// secret of at least [`MIN_SECRET_BYTES`] is masked, and so is the longest beginning (from
+/// [`MIN_CUT_PREFIX_BYTES`], shorter than the form) of a form of a longer secret that the text ends with
+/// before its trailing blanks and one `…` or `...`; each run of masked bytes becomes one `***`.
 pub fn reference_mask(text: &str, secrets: &[String]) -> String {
     let mut masked = vec![false; text.len()];
     let mut mark = |start: usize, end: usize| masked[start..end].iter_mut().for_each(|m| *m = true);
+    let content = {
+        let trimmed = text.trim_end_matches(is_blank);
+        trimmed
+            .strip_suffix('…')
+            .or_else(|| trimmed.strip_suffix("..."))
+            .unwrap_or(trimmed)
+    };
     for secret in secrets.iter().filter(|s| s.len() >= MIN_SECRET_BYTES) {
         for form in reference_forms(secret) {
             for start in 0..text.len() {
                 if text.as_bytes()[start..].starts_with(form.as_bytes()) {
                     mark(start, start + form.len());
+                }
+            }
+            if secret.len() > MIN_CUT_PREFIX_BYTES {
+                let cut = (MIN_CUT_PREFIX_BYTES..form.len())
+                    .rev()
+                    .filter(|&n| form.is_char_boundary(n))
+                    .find(|&n| content.ends_with(&form[..n]));
+                if let Some(n) = cut {
+                    mark(content.len() - n, content.len());
                 }
             }
         }
@@ -429,9 +448,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_reference_masker_merges_overlaps_and_leaves_prefixes() {
+    fn the_reference_masker_merges_overlaps_and_leaves_prefixes_but_a_cut_one_at_the_end() {
         let secrets = vec!["abcdef".to_owned(), "defxyz".to_owned()];
         assert_eq!(reference_mask("1abcdefxyz2 abcde", &secrets), "1***2 abcde");
+        let long = vec!["abcdefghijkl".to_owned()];
+        assert_eq!(reference_mask("x abcdefghijk...", &long), "x ***...");
+        assert_eq!(reference_mask("x abcdefg", &long), "x abcdefg");
+        assert_eq!(reference_mask("abcdefghijk x", &long), "abcdefghijk x");
         assert_eq!(reference_mask("a\\\"bcd", &["a\"bcd".to_owned()]), "***");
         assert_eq!(
             reference_mask("abc", &["abc".to_owned()]),
