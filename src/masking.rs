@@ -14,7 +14,8 @@
 //! twice by the same encoder (a body printed inside another JSON string). A secret with blanks between its
 //! words (a password with spaces, a PEM key, an `Authorization` value) is also found with other blanks there
 //! (a line break for a space, CRLF for LF): a reformatted echo, and what an excerpt, which collapses blanks,
-//! would turn back into the secret. Overlapping matches, of one secret or of several, are masked as one span,
+//! would turn back into the secret; in a text an excerpt reads as HTML (it starts with `<`), also with tags
+//! there, which an excerpt drops leaving a space (`correct<br>horse` for `correct horse`). Overlapping matches, of one secret or of several, are masked as one span,
 //! so no piece of a secret survives between them.
 //! A secret cut short where a text ends (a server that cut its message or its body in the middle of an echo,
 //! maybe adding `...` or `…`) is masked from [`MIN_CUT_PREFIX_BYTES`] of it: a text that ends, before any
@@ -88,7 +89,9 @@ impl<'a> Masker<'a> {
     /// text ends, replaced by `***`.
     pub fn mask<'t>(&self, text: &'t str) -> Cow<'t, str> {
         let mut spans: Vec<(usize, usize)> = Vec::new();
-        let mut collapsed: Option<Collapsed> = None;
+        // Read as `response::excerpt` reads the text, and, for HTML, as plain text too: masking a leading tag's
+        // `<` makes the masked text plain to an excerpt, which then shows what was inside tags.
+        let mut readings: Option<Vec<Collapsed>> = None;
         let cut = cut_end(text);
         for secret in &self.secrets {
             spans.extend(secret.cut_at(&text[..cut]));
@@ -108,14 +111,22 @@ impl<'a> Masker<'a> {
             if words.len() > text.len() || !text.contains(first_word) {
                 continue;
             }
-            let collapsed = collapsed.get_or_insert_with(|| Collapsed::of(text));
-            let mut found = Vec::new();
-            find_spans(&collapsed.text, words, &mut found);
-            spans.extend(
-                found
-                    .into_iter()
-                    .map(|(start, end)| collapsed.origin(start, end)),
-            );
+            let readings = readings.get_or_insert_with(|| {
+                let mut readings = vec![Collapsed::of(text, false)];
+                if is_html(text) {
+                    readings.push(Collapsed::of(text, true));
+                }
+                readings
+            });
+            for collapsed in readings.iter() {
+                let mut found = Vec::new();
+                find_spans(&collapsed.text, words, &mut found);
+                spans.extend(
+                    found
+                        .into_iter()
+                        .map(|(start, end)| collapsed.origin(start, end)),
+                );
+            }
         }
         if spans.is_empty() {
             return Cow::Borrowed(text);
@@ -256,11 +267,17 @@ fn is_blank(c: char) -> bool {
 /// `secret` trimmed, each run of blanks in it as one space: `None` when it has no blanks between its words
 /// (its exact forms then find every echo of it), or when what is left is shorter than [`MIN_SECRET_BYTES`].
 fn words_of(secret: &str) -> Option<String> {
-    let words = Collapsed::of(secret.trim_matches(is_blank)).text;
+    let words = Collapsed::of(secret.trim_matches(is_blank), false).text;
     (words.contains(' ') && words.len() >= MIN_SECRET_BYTES).then_some(words)
 }
 
-/// A text with each run of blanks as one space, and where each of its bytes came from.
+/// Whether `response::excerpt` reads `text` as HTML: it then drops its tags, each leaving a space.
+fn is_html(text: &str) -> bool {
+    text.trim_start().starts_with('<')
+}
+
+/// A text with each run of blanks (and, in HTML, of tags, which `response::excerpt` turns into a space) as
+/// one space, and where each of its bytes came from.
 struct Collapsed {
     text: String,
     /// The byte offset in the original text of each byte of `text` (a collapsed run: where the run starts).
@@ -268,12 +285,16 @@ struct Collapsed {
 }
 
 impl Collapsed {
-    fn of(original: &str) -> Collapsed {
+    fn of(original: &str, html: bool) -> Collapsed {
         let mut text = String::with_capacity(original.len());
         let mut offsets = Vec::with_capacity(original.len());
         let mut in_blanks = false;
+        let mut in_tag = false;
         for (offset, c) in original.char_indices() {
-            if is_blank(c) {
+            // As `response::excerpt` reads it: a tag runs from `<` to the next `>`.
+            let tag = html && (in_tag || c == '<');
+            in_tag = tag && c != '>';
+            if tag || is_blank(c) {
                 if !in_blanks {
                     text.push(' ');
                     offsets.push(offset);
@@ -574,6 +595,18 @@ mod tests {
         let escaped = quoted(password);
         let cut = &escaped[1..16];
         assert_eq!(redact(&["auth ", cut].concat(), &[password]), "auth ***");
+    }
+
+    #[test]
+    fn a_password_with_a_space_split_by_a_tag_is_masked_before_an_excerpt_could_join_it() {
+        let password = "correct horse";
+        let text = "<p>login failed for correct<br/>horse</p>";
+        let masked = redact(text, &[password]);
+        assert_eq!(masked, "<p>login failed for ***</p>");
+        assert_eq!(crate::response::excerpt(&masked), "login failed for ***");
+        // Not HTML (an excerpt keeps its tags): left as it is.
+        let text = "failed: correct<br/>horse";
+        assert_eq!(redact(text, &[password]), text);
     }
 
     #[test]
