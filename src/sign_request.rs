@@ -22,6 +22,7 @@
 //!
 //! Messages never echo `url` (its query may carry a secret), a header value, the body or any credential.
 
+use crate::options::echoes::hide_quoted_secrets;
 use zeroize::Zeroize;
 
 use crate::endpoint::{check_path, parse_authority};
@@ -247,7 +248,14 @@ pub fn validate_sign_request(input: Input) -> Result<SignRequest, Failure> {
         secret_access_key,
         security_token,
     } = credentials(&mut fields)?;
-    let method = method(fields.take("method"))?;
+    // A later failure may quote a value (a method, a host): one that is a credential pasted into the wrong
+    // option, or part of one, is hidden.
+    let hide = |failure: Failure| {
+        let mut secrets = vec![access_key_id.as_str(), secret_access_key.expose()];
+        secrets.extend(security_token.as_ref().map(|token| token.expose()));
+        hide_quoted_secrets(failure, secrets)
+    };
+    let method = method(fields.take("method")).map_err(hide)?;
     let mut url = required(
         "url",
         string("url", fields.take("url"), "a string (an absolute URL)", false)?,
@@ -255,8 +263,8 @@ pub fn validate_sign_request(input: Input) -> Result<SignRequest, Failure> {
     )?;
     let parsed = parse_url(&url).map(|parsed| (parsed.host, parsed.path.to_owned(), parsed.query));
     url.zeroize();
-    let (host, path, query) = parsed?;
-    let headers = headers(fields.take("headers"))?;
+    let (host, path, query) = parsed.map_err(hide)?;
+    let headers = headers(fields.take("headers")).map_err(hide)?;
     let body = match fields.take("body") {
         Input::Undefined => String::new(),
         Input::String(_) if matches!(method, "GET" | "HEAD") => {
@@ -280,7 +288,7 @@ pub fn validate_sign_request(input: Input) -> Result<SignRequest, Failure> {
             ))
         }
     };
-    let date_millis = date(fields.take("date"))?;
+    let date_millis = date(fields.take("date")).map_err(hide)?;
     Ok(SignRequest {
         method,
         host,
@@ -956,6 +964,26 @@ mod tests {
                 .signature("20261128T101500Z")
                 .canonical_request
                 .starts_with(&[signed, "\n"].concat()));
+        }
+    }
+
+    #[test]
+    fn a_credential_pasted_as_the_method_is_never_echoed() {
+        let short_sk = "abcdefghijklmnop";
+        let credentials = || {
+            object(vec![
+                ("accessKeyId", s("HPUAEXAMPLE")),
+                ("secretAccessKey", s(short_sk)),
+            ])
+        };
+        for pasted in [short_sk, "HPUAEXAMPLE", "abcdefghijkl"] {
+            let (field, message) = rejected(vec![
+                set("credentials", credentials()),
+                set("method", s(pasted)),
+            ]);
+            assert_eq!(field, "method");
+            assert!(!message.contains(pasted), "{message}");
+            assert!(message.ends_with("; got '***'"), "{message}");
         }
     }
 

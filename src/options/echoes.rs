@@ -19,7 +19,7 @@ const MIN_PIECE_CHARS: usize = 8;
 
 /// `failure` with every quoted piece of a secret of the options hidden.
 pub(super) fn hide_secrets(
-    mut failure: Failure,
+    failure: Failure,
     credentials: &Credentials,
     fields: &Fields,
 ) -> Failure {
@@ -53,6 +53,13 @@ pub(super) fn hide_secrets(
             _ => {}
         }
     }
+    hide_quoted_secrets(failure, secrets)
+}
+
+/// `failure` with every quoted piece that is part of one of `secrets`, or holds one, hidden, and any whole
+/// secret elsewhere in its message masked. For `signRequest`, whose failures after its `credentials` quote
+/// values that may be a credential pasted into the wrong option.
+pub(crate) fn hide_quoted_secrets(mut failure: Failure, mut secrets: Vec<&str>) -> Failure {
     secrets.retain(|secret| secret.len() >= MIN_SECRET_BYTES);
     if secrets.is_empty() {
         return failure;

@@ -73,7 +73,7 @@
 mod auth;
 mod callbacks;
 pub(crate) mod credentials;
-mod echoes;
+pub(crate) mod echoes;
 mod endpoint;
 pub(crate) mod fields;
 mod ids;
