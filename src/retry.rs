@@ -13,9 +13,9 @@
 //! Like AWS SDK v3's standard mode: at most `maxAttempts` attempts (1–10, default 3); before attempt `n + 1`,
 //! a delay drawn uniformly from `[0, min(20 s, 100 ms × 2^(n-1))]` ("full jitter", so that many clients
 //! throttled at once do not come back at once), but never less than the answer's `Retry-After` (seconds or an
-//! HTTP date). Every attempt and every delay fits in the call's `timeoutMs`: a delay that would leave less
-//! than [`MIN_ATTEMPT_MS`] for the next attempt is not started, and the call rejects with the last answer's
-//! error. The error says how many attempts were made.
+//! HTTP date in one of RFC 9110's three forms, exactly). Every attempt and every delay fits in the call's
+//! `timeoutMs`: a delay that would leave less than [`MIN_ATTEMPT_MS`] for the next attempt is not started,
+//! and the call rejects with the last answer's error. The error says how many attempts were made.
 
 use crate::error::{ErrorKind, Failure};
 use crate::signing::{days_from_civil, days_in_month};
@@ -169,7 +169,7 @@ impl Attempts {
 }
 
 /// A `Retry-After` value: delay-seconds (`120`) or an HTTP date (`Wed, 21 Oct 2026 07:28:00 GMT`, the
-/// IMF-fixdate servers send). Anything else is ignored. Parsed where the answer is read, so that a
+/// IMF-fixdate servers send, or RFC 9110's two obsolete forms: [`http_date_ms`]). Anything else is ignored. Parsed where the answer is read, so that a
 /// [`Failure`] carries 16 bytes rather than the header's text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RetryAfter {
@@ -182,11 +182,16 @@ pub enum RetryAfter {
 impl RetryAfter {
     /// The header's value, or `None` when it is neither form.
     pub fn parse(value: &str) -> Option<RetryAfter> {
-        let value = value.trim();
-        if !value.is_empty() && value.len() <= 10 && value.bytes().all(|b| b.is_ascii_digit()) {
-            return value.parse().ok().map(RetryAfter::Seconds);
+        let trimmed = value.trim();
+        if !trimmed.is_empty() && trimmed.len() <= 10 && trimmed.bytes().all(|b| b.is_ascii_digit())
+        {
+            return trimmed.parse().ok().map(RetryAfter::Seconds);
         }
-        imf_fixdate_ms(value).map(|ms| RetryAfter::At(ms as i64))
+        // A date is ASCII throughout, blanks around it included.
+        if !value.is_ascii() {
+            return None;
+        }
+        http_date_ms(trimmed).map(|ms| RetryAfter::At(ms as i64))
     }
 
     /// Milliseconds to wait at `now_ms` (a date in the past means 0), at most a day: a larger value is a
@@ -205,42 +210,168 @@ pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
     RetryAfter::parse(value).map(|retry_after| retry_after.delay_ms(now_ms))
 }
 
-/// Epoch milliseconds of an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110 §5.6.7).
-fn imf_fixdate_ms(value: &str) -> Option<f64> {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let (_weekday, rest) = value.split_once(", ")?;
-    let parts: Vec<&str> = rest.split(' ').collect();
-    let [day, month, year, time, "GMT"] = parts.as_slice() else {
-        return None;
-    };
-    let number = |text: &str, digits: usize| -> Option<u64> {
-        (text.len() == digits && text.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| text.parse().ok())
-            .flatten()
-    };
-    let day = number(day, 2)?;
-    let month = MONTHS.iter().position(|m| m == month)? as u64 + 1;
-    let year = number(year, 4)?;
-    let [hours, minutes, seconds] = time.split(':').collect::<Vec<_>>()[..] else {
-        return None;
-    };
-    let (hours, minutes, seconds) = (number(hours, 2)?, number(minutes, 2)?, number(seconds, 2)?);
-    // A leap second (60) counts as the next second.
-    let valid = (1..=days_in_month(year, month)).contains(&day)
-        && hours <= 23
-        && minutes <= 59
-        && seconds <= 60;
-    if !valid {
+/// Epoch milliseconds of an HTTP date (RFC 9110 §5.6.7), exactly as written there: the IMF-fixdate servers send
+/// (`Sun, 06 Nov 1994 08:49:37 GMT`), or one of the two obsolete forms a recipient must accept, RFC 850's
+/// (`Sunday, 06-Nov-94 08:49:37 GMT`; a two-digit year 70–99 is 19xx, 00–69 20xx) and asctime's
+/// (`Sun Nov  6 08:49:37 1994`). The weekday must be the date's, the date a real one from 1970 to 9999, no
+/// leap second: anything else is not a date a server wrote, and is ignored. The `httpdate` crate reads the
+/// same (kps-fuzz checks it); it is not used here for the wasm's sake (one dependency for 60 lines).
+fn http_date_ms(value: &str) -> Option<f64> {
+    let date = imf_fixdate(value.as_bytes())
+        .or_else(|| rfc850_date(value.as_bytes()))
+        .or_else(|| asctime_date(value.as_bytes()))?;
+    date.epoch_ms()
+}
+
+/// The fields of an HTTP date, as written.
+struct HttpDate {
+    /// 0 for Monday … 6 for Sunday.
+    weekday: u64,
+    day: u64,
+    month: u64,
+    year: u64,
+    hours: u64,
+    minutes: u64,
+    seconds: u64,
+}
+
+impl HttpDate {
+    fn epoch_ms(&self) -> Option<f64> {
+        let valid = (1970..=9999).contains(&self.year)
+            && (1..=days_in_month(self.year, self.month)).contains(&self.day)
+            && self.hours <= 23
+            && self.minutes <= 59
+            && self.seconds <= 59;
+        if !valid {
+            return None;
+        }
+        let days = days_from_civil(self.year, self.month, self.day);
+        // 1 January 1970 was a Thursday.
+        if (days + 3) % 7 != self.weekday {
+            return None;
+        }
+        Some(((days * 86_400 + self.hours * 3600 + self.minutes * 60 + self.seconds) * 1000) as f64)
+    }
+}
+
+const MONTHS: [&[u8]; 12] = [
+    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
+];
+const DAYS: [&[u8]; 7] = [
+    b"Monday",
+    b"Tuesday",
+    b"Wednesday",
+    b"Thursday",
+    b"Friday",
+    b"Saturday",
+    b"Sunday",
+];
+
+/// The digits of `text`, which must all be digits.
+fn digits(text: &[u8]) -> Option<u64> {
+    text.iter().try_fold(0u64, |value, &b| {
+        b.is_ascii_digit().then(|| value * 10 + u64::from(b - b'0'))
+    })
+}
+
+/// `hh:mm:ss`.
+fn time_of_day(text: &[u8]) -> Option<(u64, u64, u64)> {
+    match text {
+        [h1, h2, b':', m1, m2, b':', s1, s2] => Some((
+            digits(&[*h1, *h2])?,
+            digits(&[*m1, *m2])?,
+            digits(&[*s1, *s2])?,
+        )),
+        _ => None,
+    }
+}
+
+fn month(name: &[u8]) -> Option<u64> {
+    MONTHS.iter().position(|m| *m == name).map(|i| i as u64 + 1)
+}
+
+/// A weekday's three-letter name (`Sun`).
+fn short_day(name: &[u8]) -> Option<u64> {
+    DAYS.iter().position(|d| &d[..3] == name).map(|i| i as u64)
+}
+
+/// `Sun, 06 Nov 1994 08:49:37 GMT`.
+fn imf_fixdate(text: &[u8]) -> Option<HttpDate> {
+    if text.len() != 29
+        || &text[3..5] != b", "
+        || text[7] != b' '
+        || text[11] != b' '
+        || text[16] != b' '
+    {
         return None;
     }
-    if year < 1970 {
-        // Long past (the calendar maths starts there): no wait.
-        return Some(0.0);
+    if &text[25..] != b" GMT" {
+        return None;
     }
-    let days = days_from_civil(year, month, day);
-    Some(((days * 86_400 + hours * 3600 + minutes * 60 + seconds) * 1000) as f64)
+    let (hours, minutes, seconds) = time_of_day(&text[17..25])?;
+    Some(HttpDate {
+        weekday: short_day(&text[..3])?,
+        day: digits(&text[5..7])?,
+        month: month(&text[8..11])?,
+        year: digits(&text[12..16])?,
+        hours,
+        minutes,
+        seconds,
+    })
+}
+
+/// `Sunday, 06-Nov-94 08:49:37 GMT`.
+fn rfc850_date(text: &[u8]) -> Option<HttpDate> {
+    let weekday = DAYS.iter().position(|d| text.starts_with(d))?;
+    let rest = &text[DAYS[weekday].len()..];
+    if rest.len() != 24
+        || &rest[..2] != b", "
+        || rest[4] != b'-'
+        || rest[8] != b'-'
+        || rest[11] != b' '
+    {
+        return None;
+    }
+    if &rest[20..] != b" GMT" {
+        return None;
+    }
+    let (hours, minutes, seconds) = time_of_day(&rest[12..20])?;
+    let year = digits(&rest[9..11])?;
+    Some(HttpDate {
+        weekday: weekday as u64,
+        day: digits(&rest[2..4])?,
+        month: month(&rest[5..8])?,
+        year: if year < 70 { 2000 + year } else { 1900 + year },
+        hours,
+        minutes,
+        seconds,
+    })
+}
+
+/// `Sun Nov  6 08:49:37 1994` (the day as two digits, or a space and one).
+fn asctime_date(text: &[u8]) -> Option<HttpDate> {
+    if text.len() != 24
+        || text[3] != b' '
+        || text[7] != b' '
+        || text[10] != b' '
+        || text[19] != b' '
+    {
+        return None;
+    }
+    let day = match &text[8..10] {
+        [b' ', digit] => digits(&[*digit])?,
+        two => digits(two)?,
+    };
+    let (hours, minutes, seconds) = time_of_day(&text[11..19])?;
+    Some(HttpDate {
+        weekday: short_day(&text[..3])?,
+        day,
+        month: month(&text[4..7])?,
+        year: digits(&text[20..24])?,
+        hours,
+        minutes,
+        seconds,
+    })
 }
 
 #[cfg(test)]
@@ -411,7 +542,7 @@ mod tests {
 
     #[test]
     fn retry_after_is_read_as_seconds_or_an_http_date() {
-        let now = imf_fixdate_ms("Wed, 02 Dec 2026 00:00:00 GMT").unwrap();
+        let now = http_date_ms("Wed, 02 Dec 2026 00:00:00 GMT").unwrap();
         assert_eq!(retry_after_ms("3", now), Some(3_000.0));
         assert_eq!(retry_after_ms(" 0 ", now), Some(0.0));
         assert_eq!(retry_after_ms("99999999", now), Some(86_400_000.0));
@@ -438,15 +569,58 @@ mod tests {
 
     #[test]
     fn http_dates_match_the_calendar() {
-        assert_eq!(imf_fixdate_ms("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0.0));
-        assert_eq!(imf_fixdate_ms("Fri, 01 Jan 1960 00:00:00 GMT"), Some(0.0));
+        assert_eq!(http_date_ms("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0.0));
         assert_eq!(
-            imf_fixdate_ms("Sun, 06 Nov 1994 08:49:37 GMT"),
+            http_date_ms("Sun, 06 Nov 1994 08:49:37 GMT"),
             Some(784_111_777_000.0)
         );
         assert_eq!(
-            imf_fixdate_ms("Tue, 29 Feb 2028 12:00:00 GMT"),
+            http_date_ms("Tue, 29 Feb 2028 12:00:00 GMT"),
             Some(1_835_438_400_000.0)
+        );
+    }
+
+    #[test]
+    fn retry_after_reads_exactly_the_three_http_date_forms_and_ignores_lenient_ones() {
+        let sunday = Some(784_111_777_000.0);
+        for form in [
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+            "Sun Nov 06 08:49:37 1994",
+        ] {
+            assert_eq!(http_date_ms(form), sunday, "{form}");
+        }
+        for lenient in [
+            "Xyz, 06 Nov 1994 08:49:37 GMT",
+            ", 06 Nov 1994 08:49:37 GMT",
+            "Mon, 06 Nov 1994 08:49:37 GMT",
+            "sun, 06 Nov 1994 08:49:37 GMT",
+            "Sun, 06 nov 1994 08:49:37 GMT",
+            "Sun, 6 Nov 1994 08:49:37 GMT",
+            "Sun,  06 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:37 gmt",
+            "Sun, 06 Nov 1994 8:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:60 GMT",
+            "Wed, 31 Dec 1969 23:59:59 GMT",
+            "Sun, 06 Nov 1994 08:49:37 GMT extra",
+            "Sun, 06-Nov-94 08:49:37 GMT",
+            "Sunday, 06 Nov 1994 08:49:37 GMT",
+            "Sun Nov 6 08:49:37 1994",
+            "Sun Nov  6 08:49:37 1994 GMT",
+        ] {
+            assert_eq!(http_date_ms(lenient), None, "{lenient}");
+            assert_eq!(RetryAfter::parse(lenient), None, "{lenient}");
+        }
+        assert_eq!(
+            http_date_ms("Thursday, 01-Jan-70 00:00:00 GMT"),
+            Some(0.0),
+            "70-99 is the 1900s"
+        );
+        assert_eq!(
+            http_date_ms("Tuesday, 01-Jan-69 00:00:00 GMT"),
+            Some(3_124_224_000_000.0),
+            "00-69 is the 2000s"
         );
     }
 }
