@@ -53,6 +53,10 @@ const SUITES: &[Suite] = &[
         run: |tools| crate::fuzz::smoke("soak", tools),
     },
     Suite {
+        name: "JS-boundary fuzz, a smoke (cargo xtask fuzz --stage js-boundary, 3,000 values)",
+        run: |tools| crate::fuzz::smoke("js-boundary", tools),
+    },
+    Suite {
         name: "package in Chromium (page, worker, Vite build, same-origin proxy; Playwright)",
         run: package_in_chromium,
     },

@@ -13,6 +13,7 @@
 //! but `--seed`) that passed also writes them into README.md's Reliability block (see `crate::readme`).
 
 mod hostile;
+mod js_boundary;
 mod properties;
 mod soak;
 
@@ -90,6 +91,13 @@ pub const STAGES: &[Stage] = &[
                no listener is left, the wasm memory and the JS heap stay flat",
         needs_package: true,
         run: soak::run,
+    },
+    Stage {
+        name: "js-boundary",
+        what: "arbitrary JS values as every function's options, in Node (fast-check, 100,000 values): \
+               each settles as a result or a KpsError, no request for invalid ones, no secret in errors",
+        needs_package: true,
+        run: js_boundary::run,
     },
 ];
 
