@@ -414,7 +414,8 @@ export interface KpsErrorFields extends Error {
   readonly attempts: number;
   /**
    * What the runtime threw, as it threw it: a `KpsNetworkError`'s (Node's `TypeError: fetch failed`, whose own
-   * `cause.code` is `ECONNREFUSED`, `ENOTFOUND`…; a browser's `TypeError: Failed to fetch`) or a `KpsLoadError`'s.
+   * `cause.code` is `ECONNREFUSED`, `ENOTFOUND`…; a browser's `TypeError: Failed to fetch`) or a `KpsLoadError`'s;
+   * a `KpsValidationError`'s when reading the option it names threw (a getter, a Proxy trap, a revoked Proxy).
    * Not enumerable, and left out of `toJSON()`.
    */
   readonly cause?: unknown;

@@ -4,7 +4,9 @@
 //! Nothing here may throw into Rust: a user's object can be a Proxy whose traps throw, or a revoked one.
 //! Every operation that can run a trap goes through an import declared with `catch` (or, for `instanceof`,
 //! through wasm-bindgen's shim, which catches), and a value whose inspection throws becomes an
-//! [`Input::Other`] that validation rejects, naming the field.
+//! [`Input::Other`] that validation rejects, naming the field. What was thrown is kept ([`Thrown`]) and
+//! becomes the `cause` of that `KpsValidationError`, as a network error's `cause` is what fetch threw: the
+//! user's own getter or trap failed, and its error says why.
 
 use crate::input::{Input, MAX_ARRAY_ITEMS};
 use js_sys::{Array, Function, Reflect};
@@ -63,6 +65,49 @@ pub struct Options {
     pub on_progress: Option<Function>,
     /// `onResponse`, when it is a function.
     pub on_response: Option<Function>,
+    /// What the options threw while they were read.
+    pub thrown: Thrown,
+}
+
+/// What a getter or a Proxy trap of the user's options threw, by the path of the option being read
+/// (`token`, `auth.key`, `servers[3]`, `options` for the object itself): the `cause` of the validation error
+/// that names that option.
+#[derive(Default)]
+pub struct Thrown(Vec<(String, JsValue)>);
+
+impl Thrown {
+    /// What was thrown while the option `field` was read, if anything was.
+    pub fn cause_of(&self, field: Option<&str>) -> Option<JsValue> {
+        let field = field?;
+        self.0
+            .iter()
+            .find(|(path, _)| path == field)
+            .map(|(_, thrown)| thrown.clone())
+    }
+
+    fn keep(&mut self, at: At, thrown: JsValue) {
+        self.0.push((at.path(), thrown));
+    }
+}
+
+/// Where a value sits in the options, as validation names it in `field`. Built into a string only when
+/// something there throws: walking the options costs no allocation for it.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    Options,
+    Key(&'a At<'a>, &'a str),
+    Index(&'a At<'a>, usize),
+}
+
+impl At<'_> {
+    fn path(&self) -> String {
+        match self {
+            At::Options => "options".to_owned(),
+            At::Key(At::Options, key) => (*key).to_owned(),
+            At::Key(parent, key) => format!("{}.{key}", parent.path()),
+            At::Index(parent, index) => format!("{}[{index}]", parent.path()),
+        }
+    }
 }
 
 /// Converts a call's options object.
@@ -72,28 +117,34 @@ pub fn options(value: &JsValue) -> Options {
         signal: None,
         on_progress: None,
         on_response: None,
+        thrown: Thrown::default(),
     };
+    let mut thrown = Thrown::default();
     kept.input = if value.is_object() {
-        object(value, 0, Some(&mut kept))
+        object(value, 0, At::Options, Some(&mut kept), &mut thrown)
     } else {
-        convert(value, 0)
+        convert(value, 0, At::Options, &mut thrown)
     };
+    kept.thrown = thrown;
     kept
 }
 
-/// Converts `value` into an [`Input`]. Getters on the user's object run once, here.
-pub fn input(value: &JsValue) -> Input {
-    convert(value, 0)
+/// Converts `value` into an [`Input`], with what it threw while it was read. Getters on the user's object
+/// run once, here.
+pub fn input(value: &JsValue) -> (Input, Thrown) {
+    let mut thrown = Thrown::default();
+    let input = convert(value, 0, At::Options, &mut thrown);
+    (input, thrown)
 }
 
-fn convert(value: &JsValue, depth: u8) -> Input {
+fn convert(value: &JsValue, depth: u8, at: At, thrown: &mut Thrown) -> Input {
     // Each test is a crossing into JS: strings (most fields) and objects (the options, `auth`,
     // `credentials`) are asked about first.
     if let Some(text) = value.as_string() {
         return string(value, text);
     }
     if value.is_object() {
-        return object(value, depth, None);
+        return object(value, depth, at, None, thrown);
     }
     if let Some(n) = value.as_f64() {
         return Input::Number(n);
@@ -132,25 +183,32 @@ fn string(value: &JsValue, mut text: String) -> Input {
 
 /// `value` is an object (`typeof` is "object"): a plain object (walked), an array, a signal, a Date or
 /// another class's instance. With `kept`, its `signal`, `onProgress` and `onResponse` are kept there.
-fn object(value: &JsValue, depth: u8, mut kept: Option<&mut Options>) -> Input {
+fn object(
+    value: &JsValue,
+    depth: u8,
+    at: At,
+    mut kept: Option<&mut Options>,
+    thrown: &mut Thrown,
+) -> Input {
     let plain = match prototype(value) {
         Ok(Prototype::Object) => true,
         // `Object.create(null)`, or an array whose prototype was taken away.
-        Ok(Prototype::Null) => match array(value, depth) {
+        Ok(Prototype::Null) => match array(value, depth, at, thrown) {
             Some(array) => return array,
             None => true,
         },
         Ok(Prototype::Other) => false,
         // Array.isArray throws for a revoked Proxy and for nothing else.
-        Err(_) => {
+        Err(error) => {
+            thrown.keep(at, error);
             return Input::Other(match is_array(value) {
                 Err(_) => REVOKED,
                 Ok(_) => UNREADABLE_PROTOTYPE,
-            })
+            });
         }
     };
     if !plain {
-        if let Some(array) = array(value, depth) {
+        if let Some(array) = array(value, depth, at, thrown) {
             return array;
         }
         if is_abort_signal(value) {
@@ -164,17 +222,22 @@ fn object(value: &JsValue, depth: u8, mut kept: Option<&mut Options>) -> Input {
     if depth >= MAX_DEPTH {
         return Input::Object(Vec::new());
     }
-    let Ok(keys) = own_keys(value) else {
-        return Input::Other(UNLISTABLE);
+    let keys = match own_keys(value) {
+        Ok(keys) => keys,
+        Err(error) => {
+            thrown.keep(at, error);
+            return Input::Other(UNLISTABLE);
+        }
     };
     let mut entries = Vec::new();
     for key in keys.iter() {
         let Some(name) = key.as_string() else {
             continue;
         };
+        let here = At::Key(&at, &name);
         let field = match Reflect::get(value, &key) {
             Ok(field) => {
-                let converted = convert(&field, depth + 1);
+                let converted = convert(&field, depth + 1, here, thrown);
                 if let Some(kept) = kept.as_deref_mut() {
                     match (name.as_str(), &converted) {
                         ("signal", Input::AbortSignal) => {
@@ -187,7 +250,10 @@ fn object(value: &JsValue, depth: u8, mut kept: Option<&mut Options>) -> Input {
                 }
                 converted
             }
-            Err(_) => Input::Other(UNREADABLE_PROPERTY),
+            Err(error) => {
+                thrown.keep(here, error);
+                Input::Other(UNREADABLE_PROPERTY)
+            }
         };
         entries.push((name, field));
     }
@@ -196,28 +262,39 @@ fn object(value: &JsValue, depth: u8, mut kept: Option<&mut Options>) -> Input {
 
 /// `Input::Array` for an array (a Proxy of one included), `None` for any other object. Its first
 /// [`MAX_ARRAY_ITEMS`] elements are converted when it is an option's value.
-fn array(value: &JsValue, depth: u8) -> Option<Input> {
+fn array(value: &JsValue, depth: u8, at: At, thrown: &mut Thrown) -> Option<Input> {
     match is_array(value) {
         Ok(true) => {}
         Ok(false) => return None,
-        Err(_) => return Some(Input::Other(REVOKED)),
+        Err(error) => {
+            thrown.keep(at, error);
+            return Some(Input::Other(REVOKED));
+        }
     }
     if depth != ARRAY_DEPTH {
         return Some(Input::Array(Vec::new()));
     }
     // `length` and each element go through Reflect.get, which catches what a Proxy's traps throw.
-    let length = Reflect::get(value, &JsValue::from_str("length"))
-        .ok()
-        .and_then(|length| length.as_f64());
+    let length = match Reflect::get(value, &JsValue::from_str("length")) {
+        Ok(length) => length.as_f64(),
+        Err(error) => {
+            thrown.keep(at, error);
+            None
+        }
+    };
     let Some(length) = length else {
         return Some(Input::Other(UNLISTABLE));
     };
     let count = (length as usize).min(MAX_ARRAY_ITEMS);
     let mut items = Vec::with_capacity(count);
     for index in 0..count {
+        let here = At::Index(&at, index);
         items.push(match Reflect::get_u32(value, index as u32) {
-            Ok(item) => convert(&item, depth + 1),
-            Err(_) => Input::Other(UNREADABLE_PROPERTY),
+            Ok(item) => convert(&item, depth + 1, here, thrown),
+            Err(error) => {
+                thrown.keep(here, error);
+                Input::Other(UNREADABLE_PROPERTY)
+            }
         });
     }
     Some(Input::Array(items))

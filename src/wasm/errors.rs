@@ -4,6 +4,7 @@
 //! recognisable across two copies of the package; wasm-bindgen re-exports it from the glue so the package's
 //! entry modules export the very class the Rust side constructs.
 
+use super::convert::Thrown;
 use super::json::Preserved;
 use crate::error::Failure;
 use crate::model::KeypairTask;
@@ -54,6 +55,13 @@ struct Details<'a> {
 /// The JS `KpsError` for a failure.
 pub fn to_js(failure: Failure) -> JsValue {
     with_cause(failure, None)
+}
+
+/// The JS `KpsError` for a validation failure of the options: its `cause` is what the option it names threw
+/// while it was read (a getter, a Proxy trap), if it did.
+pub fn invalid_options(failure: Failure, thrown: &Thrown) -> JsValue {
+    let cause = thrown.cause_of(failure.field.as_deref());
+    with_cause(failure, cause)
 }
 
 /// The JS `KpsError` for a failure, with `cause` (what the runtime threw) when there is one.

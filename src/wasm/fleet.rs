@@ -8,7 +8,7 @@
 //! thrown as `progressError`.
 
 use super::call::{call_masker, Caller, OnResponse, Pacing};
-use super::errors::to_js;
+use super::errors::{invalid_options, to_js};
 use super::json::{self, EngineJson, Preserved};
 use super::{convert, environment, timer};
 use crate::error::{ErrorKind, Failure};
@@ -47,7 +47,8 @@ const WATCH_STEP_MS: u32 = 200;
 #[wasm_bindgen(js_name = disassociateKeypairs)]
 pub async fn disassociate_keypairs(options: JsValue) -> Result<JsValue, JsValue> {
     let options = convert::options(&options);
-    let validated = validate_disassociate_keypairs(options.input, &environment()).map_err(to_js)?;
+    let validated = validate_disassociate_keypairs(options.input, &environment())
+        .map_err(|failure| invalid_options(failure, &options.thrown))?;
     let on_response = OnResponse::new(options.on_response);
     let run = Rc::new(Run::new(
         validated,

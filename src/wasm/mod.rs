@@ -28,7 +28,7 @@ use crate::request::Operation;
 use crate::response::disassociate_result;
 use crate::tasks::{delete_result, task_failed, Step, Waiter};
 use call::{call_masker, Caller, OnResponse};
-use errors::to_js;
+use errors::invalid_options;
 use js_sys::{Date, Function};
 use json::EngineJson;
 use wasm_bindgen::prelude::*;
@@ -59,7 +59,8 @@ pub fn version() -> String {
 #[wasm_bindgen(js_name = disassociateKeypair)]
 pub async fn disassociate_keypair(options: JsValue) -> Result<String, JsValue> {
     let options = convert::options(&options);
-    let validated = validate_disassociate(options.input, &environment()).map_err(to_js)?;
+    let validated = validate_disassociate(options.input, &environment())
+        .map_err(|failure| invalid_options(failure, &options.thrown))?;
     let on_response = OnResponse::new(options.on_response);
     let unbound = disassociate(&validated, options.signal.as_ref(), on_response.as_ref()).await?;
     Ok(unbound.task_id)
@@ -77,7 +78,8 @@ pub async fn disassociate_keypair(options: JsValue) -> Result<String, JsValue> {
 #[wasm_bindgen(js_name = disassociateKeypairAndWait)]
 pub async fn disassociate_keypair_and_wait(options: JsValue) -> Result<JsValue, JsValue> {
     let options = convert::options(&options);
-    let validated = validate_disassociate_and_wait(options.input, &environment()).map_err(to_js)?;
+    let validated = validate_disassociate_and_wait(options.input, &environment())
+        .map_err(|failure| invalid_options(failure, &options.thrown))?;
     let signal = options.signal;
     let on_response = OnResponse::new(options.on_response);
     let unbound = disassociate(
@@ -124,7 +126,8 @@ pub async fn disassociate_keypair_and_wait(options: JsValue) -> Result<JsValue, 
 #[wasm_bindgen(js_name = getKeypairTask)]
 pub async fn get_keypair_task(options: JsValue) -> Result<JsValue, JsValue> {
     let options = convert::options(&options);
-    let query = validate_task_query(options.input, &environment()).map_err(to_js)?;
+    let query = validate_task_query(options.input, &environment())
+        .map_err(|failure| invalid_options(failure, &options.thrown))?;
     let masker = call_masker(&query.client.credentials, None);
     let on_response = OnResponse::new(options.on_response);
     let caller = Caller::new(
@@ -151,7 +154,8 @@ pub async fn get_keypair_task(options: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = waitForKeypairTask)]
 pub async fn wait_for_keypair_task(options: JsValue) -> Result<JsValue, JsValue> {
     let options = convert::options(&options);
-    let validated = validate_wait_for_task(options.input, &environment()).map_err(to_js)?;
+    let validated = validate_wait_for_task(options.input, &environment())
+        .map_err(|failure| invalid_options(failure, &options.thrown))?;
     let wait = WaitSettings {
         interval_ms: validated.interval_ms,
         wait_timeout_ms: validated.wait_timeout_ms,
@@ -186,7 +190,8 @@ pub async fn list_failed_tasks(options: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = deleteFailedTask)]
 pub async fn delete_failed_task(options: JsValue) -> Result<(), JsValue> {
     let options = convert::options(&options);
-    let validated = validate_delete_failed_task(options.input, &environment()).map_err(to_js)?;
+    let validated = validate_delete_failed_task(options.input, &environment())
+        .map_err(|failure| invalid_options(failure, &options.thrown))?;
     let mut path = format!("/v3/{}/failed-tasks", validated.project_id);
     if let Some(task_id) = &validated.task_id {
         path.push('/');
@@ -264,7 +269,8 @@ async fn disassociate(
 
 async fn list_tasks(options: &JsValue, which: &str) -> Result<JsValue, JsValue> {
     let options = convert::options(options);
-    let validated = validate_task_list(options.input, &environment()).map_err(to_js)?;
+    let validated = validate_task_list(options.input, &environment())
+        .map_err(|failure| invalid_options(failure, &options.thrown))?;
     let masker = call_masker(&validated.client.credentials, None);
     let on_response = OnResponse::new(options.on_response);
     let caller = Caller::new(

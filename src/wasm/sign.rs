@@ -2,7 +2,7 @@
 //! `fetch`. Validation and signing are [`crate::sign_request`]; this converts in and out.
 
 use super::convert;
-use super::errors::to_js;
+use super::errors::{invalid_options, to_js};
 use crate::sign_request::validate_sign_request;
 use js_sys::{Array, Date, Object};
 use wasm_bindgen::prelude::*;
@@ -20,7 +20,9 @@ use zeroize::Zeroize;
 /// ```
 #[wasm_bindgen(js_name = signRequest)]
 pub fn sign_request(options: JsValue) -> Result<Object, JsValue> {
-    let request = validate_sign_request(convert::input(&options)).map_err(to_js)?;
+    let (input, thrown) = convert::input(&options);
+    let request =
+        validate_sign_request(input).map_err(|failure| invalid_options(failure, &thrown))?;
     let mut headers = crate::sign_request::sign_request(&request, Date::now()).map_err(to_js)?;
     let entries = Array::new();
     for (name, value) in &mut headers {

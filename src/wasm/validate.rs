@@ -1,7 +1,7 @@
 //! `validateOptions`: the validation every call does, without the call, for forms that check as the
 //! user types.
 
-use super::{convert, environment, errors::to_js};
+use super::{convert, environment, errors::invalid_options};
 use crate::error::Failure;
 use crate::options::{
     validate_delete_failed_task, validate_disassociate, validate_disassociate_and_wait,
@@ -20,7 +20,7 @@ use wasm_bindgen::prelude::*;
 /// ```
 #[wasm_bindgen(js_name = validateOptions)]
 pub fn validate_options(operation: JsValue, options: JsValue) -> JsValue {
-    let input = convert::input(&options);
+    let (input, thrown) = convert::input(&options);
     let env = environment();
     let outcome = match operation.as_string().as_deref() {
         Some("disassociateKeypair") => validate_disassociate(input, &env).map(drop),
@@ -40,6 +40,6 @@ pub fn validate_options(operation: JsValue, options: JsValue) -> JsValue {
     };
     match outcome {
         Ok(()) => JsValue::UNDEFINED,
-        Err(failure) => to_js(failure),
+        Err(failure) => invalid_options(failure, &thrown),
     }
 }

@@ -232,3 +232,51 @@ async fn a_signal_that_cannot_be_read_or_unwatched_is_a_validation_error_not_a_c
         .await
         .expect("a call afterwards");
 }
+
+#[wasm_bindgen_test]
+async fn what_a_getter_or_trap_threw_is_the_cause_of_the_error_naming_its_option() {
+    // `build` returns [options, what their getter or trap throws]; the error names the option it was reading.
+    for (case, body, field) in [
+        (
+            "throwing getter",
+            "const thrown = new Error('getter'); Object.defineProperty(base, 'token', { enumerable: true, \
+             get() { throw thrown; } }); return [base, thrown];",
+            "token",
+        ),
+        (
+            "throwing ownKeys",
+            "const thrown = new Error('trap'); \
+             return [new Proxy(base, { ownKeys() { throw thrown; } }), thrown];",
+            "options",
+        ),
+        (
+            "throwing getPrototypeOf in auth",
+            "const thrown = new Error('trap'); base.auth = new Proxy({ type: 'password', key: 'pw' }, \
+             { getPrototypeOf() { throw thrown; } }); return [base, thrown];",
+            "auth",
+        ),
+        (
+            "throwing getter in auth",
+            "base.auth = { type: 'password' }; Object.defineProperty(base.auth, 'key', { enumerable: true, \
+             get() { throw 'not an Error'; } }); return [base, 'not an Error'];",
+            "auth.key",
+        ),
+    ] {
+        let built: js_sys::Array = build(body).unchecked_into();
+        let (opts, thrown) = (built.get(0), built.get(1));
+        let problem = wasm::validate_options(JsValue::from_str("disassociateKeypair"), opts.clone());
+        assert_validation_error(&problem, case, field, "");
+        assert!(js_sys::Object::is(&get(&problem, "cause"), &thrown), "{case}");
+        let error = call(opts).await.expect_err(case);
+        assert_validation_error(&error, case, field, "");
+        assert!(js_sys::Object::is(&get(&error, "cause"), &thrown), "{case}");
+    }
+    // An error about another option than the one that threw has no cause: it would explain nothing.
+    let opts = build(
+        "base.projectId = 'not hex'; Object.defineProperty(base, 'onResponse', { enumerable: true, \
+         get() { throw new Error('getter'); } }); return base;",
+    );
+    let error = call(opts).await.expect_err("an invalid projectId");
+    assert_validation_error(&error, "invalid projectId", "projectId", "");
+    assert!(get(&error, "cause").is_undefined());
+}

@@ -100,6 +100,14 @@ class Built {
     if (!this.reads.has(path)) this.reads.set(path, []);
     this.reads.get(path).push(value);
   }
+  /** Forgets what was built at `path` and below it: a getter's side effect replaced it. */
+  forget(path) {
+    for (const map of [this.present, this.reads]) {
+      for (const key of [...map.keys()]) {
+        if (key === path || key.startsWith(`${path}.`) || key.startsWith(`${path}[`)) map.delete(key);
+      }
+    }
+  }
   /** The value validation saw at `path`: the first read of a getter or Proxy, else the data property. */
   seen(path) {
     if (this.reads.has(path)) return this.reads.get(path)[0];
@@ -140,7 +148,7 @@ function build(spec, built, path = '', parent = undefined) {
       const array = spec.cls ? new Servers() : [];
       spec.items.forEach((item, i) => {
         const at = `${path}[${i}]`;
-        if (item.t === 'get') return defineGetter(array, i, item, built, at);
+        if (item.t === 'get') return defineGetter(array, i, item, built, at, path);
         const value = build(item, built, at, array);
         array.push(value);
         built.present.set(at, value);
@@ -179,6 +187,49 @@ function builtin(which) {
       return new URL('https://kms.cn-north-4.myhuaweicloud.com');
     case 'weakref':
       return new WeakRef({});
+    case 'fakeSignal':
+      // An object of a class with the shape of an AbortSignal: taken as one (a polyfill's, another realm's).
+      return Object.assign(new Options(), { aborted: false, addEventListener() {}, removeEventListener() {} });
+    case 'fakeSignalAborted':
+      return Object.assign(new Options(), { aborted: true, addEventListener() {}, removeEventListener() {} });
+    case 'fakeSignalThrows': {
+      let reads = 0;
+      const signal = new Options();
+      Object.defineProperty(signal, 'aborted', {
+        get() {
+          if (reads++ > 0) throw new Error('fuzz: aborted threw');
+          return false;
+        },
+      });
+      signal.addEventListener = () => {
+        throw new Error('fuzz: addEventListener threw');
+      };
+      signal.removeEventListener = () => {};
+      return signal;
+    }
+    case 'signalProxy':
+      // instanceof AbortSignal holds, but its getters refuse a Proxy as `this`.
+      return new Proxy(new AbortController().signal, {});
+    case 'servers1000':
+      return Array.from({ length: 1000 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    case 'servers1001':
+      return Array.from({ length: 1001 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    case 'sparse': {
+      const array = ['d76baba7-ef09-40a2-87ff-3eafec0696e7'];
+      array.length = 2 ** 32 - 1;
+      return array;
+    }
+    case 'deep': {
+      let nested = { token: 'x' };
+      for (let i = 0; i < 10_000; i++) nested = { auth: nested, credentials: nested };
+      return nested;
+    }
+    case 'wide':
+      return Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, i]));
+    case 'longKey':
+      return { ['serverId'.repeat(100_000)]: 'x', ['tok\uD800en']: 'y' };
+    case 'symbolKeys':
+      return { [Symbol('token')]: 'x', [Symbol.for('serverId')]: 'y' };
     default:
       throw new Error(`fuzz harness: unknown builtin ${which}`);
   }
@@ -194,7 +245,7 @@ function object(spec, built, path) {
     // What is under a non-enumerable property is no option: its paths must not stand for the options'.
     const at = value.hidden === true ? `(hidden)${child(path, key)}` : child(path, key);
     if (value.t === 'get') {
-      defineGetter(target, key, value, built, at);
+      defineGetter(target, key, value, built, at, path);
     } else {
       const result = build(value, built, at, target);
       // A non-enumerable property is no option (Object.keys, spread and JSON leave it out).
@@ -207,20 +258,34 @@ function object(spec, built, path) {
       });
     }
   }
+  if (spec.sym) {
+    // Symbol-keyed properties are no options (Object.keys leaves them out).
+    target[Symbol('token')] = 'not an option';
+    target[Symbol.for('serverId')] = 'not an option';
+  }
   if (spec.seal === 'freeze') Object.freeze(target);
   else if (spec.seal === 'seal') Object.seal(target);
   else if (spec.seal === 'noext') Object.preventExtensions(target);
   return target;
 }
 
-/** A getter that logs each read, answers `spec.vals` in turn, and throws at read `spec.throwAt`. */
-function defineGetter(target, key, spec, built, at) {
+/**
+ * A getter that logs each read, answers `spec.vals` in turn, and throws at read `spec.throwAt`. With
+ * `spec.sideEffect`, its first read also replaces another property of the object (with a logging getter, so
+ * that what the package then reads of it is known).
+ */
+function defineGetter(target, key, spec, built, at, path) {
   let count = 0;
   Object.defineProperty(target, key, {
     enumerable: true,
     configurable: true,
     get() {
       const n = count++;
+      if (n === 0 && spec.sideEffect) {
+        const { key: other, value } = spec.sideEffect;
+        built.forget(child(path, other));
+        defineGetter(target, other, { t: 'get', vals: [value], throwAt: -1 }, built, child(path, other), path);
+      }
       if (n === spec.throwAt) {
         built.read(at, '(threw)');
         throw new Error(`fuzz: the getter of ${at} threw`);
@@ -352,7 +417,10 @@ const leaf = fc.oneof(
     weight: 1,
     arbitrary: fc.record({
       t: fc.constant('builtin'),
-      w: fc.constantFrom('map', 'set', 'bytes', 'boxed', 'error', 'regexp', 'promise', 'url', 'weakref'),
+      w: fc.constantFrom(
+        'map', 'set', 'bytes', 'boxed', 'error', 'regexp', 'promise', 'url', 'weakref', 'fakeSignal', 'fakeSignalAborted',
+        'fakeSignalThrows', 'signalProxy', 'servers1000', 'servers1001', 'sparse', 'deep', 'wide', 'longKey', 'symbolKeys',
+      ),
     }),
   },
 );
@@ -389,7 +457,7 @@ const { garbage } = fc.letrec((tie) => ({
     ...objectForm,
   }),
   array: fc.record({ t: fc.constant('arr'), items: fc.array(tie('garbage'), { maxLength: 4 }), cls: fc.boolean() }),
-  proxy: fc.record({ t: fc.constant('proxy'), target: tie('object'), ...PROXY_MODES }),
+  proxy: fc.record({ t: fc.constant('proxy'), target: fc.oneof(tie('object'), tie('array')), ...PROXY_MODES }),
   getter: fc.record({
     t: fc.constant('get'),
     vals: fc.array(tie('garbage'), { minLength: 1, maxLength: 3 }),
@@ -537,7 +605,10 @@ function objectNodes(spec, out = []) {
 const mutation = fc.record({
   node: fc.nat(),
   field: fc.nat(),
-  how: fc.constantFrom('replace', 'replace', 'replace', 'edge', 'add', 'delete', 'getter', 'vary', 'throw', 'form', 'proxy', 'hide'),
+  how: fc.constantFrom(
+    'replace', 'replace', 'replace', 'edge', 'add', 'delete', 'getter', 'vary', 'throw', 'form', 'proxy', 'hide', 'symbols',
+    'sideEffect',
+  ),
   value: garbageOrHuge,
   key: fc.constantFrom(...OPTION_KEYS, ...ODD_KEYS),
   form: fc.record(objectForm),
@@ -581,6 +652,15 @@ function mutate(entries, m) {
     case 'throw':
       set({ t: 'get', vals: [current], throwAt: m.field % 2 });
       break;
+    case 'symbols':
+      if (node.t === 'obj') node.sym = true;
+      break;
+    case 'sideEffect':
+      if (index >= 0 && node.t === 'obj') {
+        const other = node.e[(index + 1 + (m.node % Math.max(1, node.e.length))) % node.e.length][0];
+        set({ t: 'get', vals: [current], throwAt: -1, sideEffect: { key: m.value.t === 'v' && m.field % 3 === 0 ? m.key : other, value: m.value } });
+      }
+      break;
     case 'hide':
       if (index >= 0) set({ ...current, hidden: true });
       break;
@@ -590,7 +670,7 @@ function mutate(entries, m) {
       break;
     case 'proxy': {
       if (node === root) return { t: 'proxy', target: root, ...m.proxy };
-      if (node.t === 'obj') replaceNode(root, node, { t: 'proxy', target: { ...node }, ...m.proxy });
+      replaceNode(root, node, { t: 'proxy', target: { ...node }, ...m.proxy });
       break;
     }
   }
@@ -636,6 +716,15 @@ class Violation extends Error {}
 const check = (holds, what) => {
   if (!holds) throw new Violation(what);
 };
+
+/**
+ * A KpsValidationError about an option whose getter or `get` trap threw carries what it threw as `cause`
+ * (the harness's throwers say 'fuzz: …').
+ */
+function checkCause(error, built, context) {
+  if (error?.name !== 'KpsValidationError' || !built.reads.get(error.field)?.includes('(threw)')) return;
+  check(error.cause instanceof Error && error.cause.message.startsWith('fuzz:'), `${context}: the error about ${error.field}, whose getter threw, has not what it threw as cause`);
+}
 
 function checkKpsError(error, secrets, context) {
   check(kps.isKpsError(error), `${context} threw something that is not a KpsError: ${describe(error)}`);
@@ -718,18 +807,16 @@ function checkRequests(name, built, sent) {
     if (typeof task === 'string') check(new URL(first.url).pathname.endsWith(`/${task}`), 'the URL does not hold the taskId validated');
   }
   if (name === 'disassociateKeypairs') {
-    const servers = seen('servers');
-    if (Array.isArray(servers)) {
-      // By index, not servers.map(): reading an element would run its getter once more.
-      const ids = new Set();
-      for (let i = 0; i < servers.length; i++) {
-        const entry = seen(`servers[${i}]`);
-        const id = typeof entry === 'string' ? entry : seen(`servers[${i}].serverId`);
-        if (typeof id === 'string') ids.add(id.toLowerCase());
-      }
-      for (const request of sent.filter((r) => r.method === 'POST')) {
-        check(ids.has(JSON.parse(request.body).server.id.toLowerCase()), 'an unbind was sent for a server not in the servers validated');
-      }
+    // The ids validation saw, from what the build recorded: reading `servers` here would run its getters and
+    // traps once more.
+    const ids = new Set();
+    for (const path of [...built.present.keys(), ...built.reads.keys()]) {
+      if (!/^servers\[\d+\](\.serverId)?$/.test(path)) continue;
+      const id = seen(path);
+      if (typeof id === 'string') ids.add(id.toLowerCase());
+    }
+    for (const request of sent.filter((r) => r.method === 'POST')) {
+      check(ids.has(JSON.parse(request.body).server.id.toLowerCase()), 'an unbind was sent for a server not in the servers validated');
     }
   }
 }
@@ -740,7 +827,7 @@ function checkReadOnce(built, context) {
   }
 }
 
-const tally = new Map(FUNCTIONS.map((name) => [name, { values: 0, valid: 0, rejected: 0, requests: 0, resolved: 0 }]));
+const tally = new Map(FUNCTIONS.map((name) => [name, { values: 0, valid: 0, rejected: 0, requests: 0, resolved: 0, unusableSignal: 0 }]));
 
 async function runValue(name, spec) {
   if (process.env.KPS_JS_FUZZ_TRACE) console.log(name, fc.stringify(spec).slice(0, 4000));
@@ -756,6 +843,7 @@ async function runValue(name, spec) {
     check(false, `validateOptions('${name}') threw instead of returning: ${describe(error)}`);
   }
   if (verdict !== undefined) checkKpsError(verdict, probe.secrets, `validateOptions('${name}')`);
+  checkCause(verdict, probe, `validateOptions('${name}')`);
   check(verdict === undefined || verdict.name === 'KpsValidationError', `validateOptions returned a ${verdict?.name}`);
   if (verdict === undefined) checkReadOnce(probe, `validateOptions('${name}')`);
 
@@ -785,6 +873,7 @@ async function runValue(name, spec) {
   counts.requests += sent.length;
   const context = `${name}(value)`;
   if (outcome.rejected) checkKpsError(outcome.error, built.secrets, context);
+  if (outcome.rejected) checkCause(outcome.error, built, context);
 
   if (verdict !== undefined) {
     counts.rejected++;
@@ -800,12 +889,21 @@ async function runValue(name, spec) {
     // Read once, so that what is sent is what was checked (a cyclic object that is refused may be walked
     // through its cycle: a property reached twice is read twice, and nothing is sent).
     checkReadOnce(built, context);
-    if (outcome.rejected && outcome.error.name === 'KpsValidationError') {
+    // validateOptions checks what `signal` is, not what it does: one whose `aborted` or `addEventListener`
+    // throws when the call uses it (a look-alike, a Proxy of a real one) is refused by the call, before any
+    // request.
+    const unusableSignal = outcome.rejected && outcome.error.field === 'signal' && /cannot be read or listened to/.test(outcome.error.message);
+    if (unusableSignal) {
+      counts.unusableSignal++;
+      check(sent.length === 0, `${name} sent a request with a signal it then found unusable`);
+    } else if (outcome.rejected && outcome.error.name === 'KpsValidationError') {
       check(false, `${name} rejected options validateOptions accepts: ${outcome.error.field}: ${outcome.error.message}`);
     }
     if (name !== 'signRequest') {
       if (aborted && name === 'disassociateKeypairs') {
         check(sent.length === 0 && outcome.value?.aborted === true, `disassociateKeypairs with a signal aborted beforehand: ${sent.length} requests, ${describe(outcome.error)}`);
+      } else if (unusableSignal) {
+        // Refused above, before any request.
       } else if (aborted) {
         check(sent.length === 0 && outcome.error?.name === 'KpsAbortError', `${name} with a signal aborted beforehand: ${sent.length} requests, ${describe(outcome.error)}`);
       } else {
