@@ -5,7 +5,9 @@
 //! apostrophes). Once the credentials are read (step 3), a failure of a check that quotes its option passes
 //! through [`hide_secrets`], which replaces each quoted piece that is part of a secret of the options, or holds
 //! one, with `***`; the secrets are the credentials and the `auth.key`s still in the options object. Nothing
-//! is copied on the way to a valid result: this runs only on a failure.
+//! is copied on the way to a valid result: this runs only on a failure. The fleet's `servers` are taken out
+//! of the options before their ids are checked: `servers.rs` hides the `auth.key`s of every entry itself
+//! ([`hide_quoted_secrets`]).
 
 use super::fields::Fields;
 use super::Credentials;
@@ -39,16 +41,7 @@ pub(super) fn hide_secrets(
         match (key.as_str(), value) {
             ("auth", auth) => secrets.extend(auth_key(auth)),
             ("servers", Input::Array(entries)) => {
-                for entry in entries {
-                    if let Input::Object(members) = entry {
-                        secrets.extend(
-                            members
-                                .iter()
-                                .filter(|(k, _)| k == "auth")
-                                .filter_map(|(_, a)| auth_key(a)),
-                        );
-                    }
-                }
+                secrets.extend(entries.iter().filter_map(entry_auth_key))
             }
             _ => {}
         }
@@ -106,8 +99,18 @@ pub(crate) fn hide_quoted_secrets(mut failure: Failure, mut secrets: Vec<&str>) 
     failure
 }
 
+/// The `auth.key` string of a fleet entry `{ serverId, auth }`.
+pub(super) fn entry_auth_key(entry: &Input) -> Option<&str> {
+    let Input::Object(members) = entry else {
+        return None;
+    };
+    members
+        .iter()
+        .find_map(|(key, auth)| (key == "auth").then(|| auth_key(auth)).flatten())
+}
+
 /// The `key` string of an `auth` object.
-fn auth_key(auth: &Input) -> Option<&str> {
+pub(super) fn auth_key(auth: &Input) -> Option<&str> {
     let Input::Object(members) = auth else {
         return None;
     };

@@ -4,6 +4,7 @@
 //! twice is refused (IDs compared without case, as UUIDs are), so that no server is unbound twice.
 
 use super::auth::server_auth;
+use super::echoes::{auth_key, entry_auth_key, hide_quoted_secrets};
 use super::fields::{wrong_type, Fields};
 use super::ids::server_id;
 use super::keys::{check_keys, AUTH};
@@ -92,12 +93,28 @@ pub(super) fn servers(value: Input) -> Result<Vec<FleetServer>, Failure> {
             .map(|(index, item)| (decimal(index as u64), item))
             .collect(),
     };
+    // `servers` is out of the options object by now: a failure that quotes an id hides the `auth.key`s of the
+    // entries here (a password pasted into a serverId), those read and those not yet.
+    let hidden =
+        |failure: Failure, fleet: &[FleetServer], current: Option<&FleetServer>, rest: &Fields| {
+            let read = fleet
+                .iter()
+                .chain(current)
+                .filter_map(|server| server.auth.as_ref());
+            let keys = read.map(|auth| auth.key.expose());
+            let unread = rest
+                .entries
+                .iter()
+                .filter_map(|(_, entry)| entry_auth_key(entry));
+            hide_quoted_secrets(failure, keys.chain(unread).collect())
+        };
     for index in 0..entries.entries.len() {
         let item = entries.take(&decimal(index as u64));
-        let server = entry(index, item)?;
+        let server =
+            entry(index, item).map_err(|failure| hidden(failure, &fleet, None, &entries))?;
         let normal = server.server_id.to_ascii_lowercase();
         if let Some(first) = seen.iter().position(|id| *id == normal) {
-            return Err(Failure::invalid(
+            let failure = Failure::invalid(
                 entry_path(index),
                 [
                     &entry_path(index),
@@ -108,7 +125,8 @@ pub(super) fn servers(value: Input) -> Result<Vec<FleetServer>, Failure> {
                     "): list each server once, so that none is unbound twice",
                 ]
                 .concat(),
-            ));
+            );
+            return Err(hidden(failure, &fleet, Some(&server), &entries));
         }
         seen.push(normal);
         fleet.push(server);
@@ -127,7 +145,13 @@ fn entry(index: usize, item: Input) -> Result<FleetServer, Failure> {
         Input::Object(object) => {
             let mut fields = Fields { entries: object };
             let server_id = server_id(fields.take("serverId")).map_err(|failure| {
-                at(&[path.as_str(), ".serverId"].concat(), "serverId", failure)
+                let failure = at(&[path.as_str(), ".serverId"].concat(), "serverId", failure);
+                // This entry's own key is still in `fields`.
+                let own = fields.entries.iter().filter(|(key, _)| key == "auth");
+                hide_quoted_secrets(
+                    failure,
+                    own.filter_map(|(_, auth)| auth_key(auth)).collect(),
+                )
             })?;
             let auth = server_auth(fields.take("auth"))
                 .map_err(|failure| at(&[path.as_str(), ".auth"].concat(), "auth", failure))?;
@@ -334,5 +358,50 @@ mod tests {
             ),
         ])]);
         assert!(!failure.message.contains("CANARY"), "{}", failure.message);
+    }
+
+    /// Caught by the js-boundary fuzz: `servers` is taken out of the options before its ids are checked, so
+    /// the keys of its entries were not among the secrets an echoed id is checked against.
+    #[test]
+    fn a_password_pasted_into_a_server_id_of_the_fleet_is_not_echoed() {
+        let password = "CANARY000000000000000d";
+        let pasted = |auth_at: usize, id_at: usize, in_id: &str| {
+            let mut items: Vec<Input> = [SERVER, OTHER, "6c1f0e2a-8b3d-4e5f-9a7b-2c3d4e5f6a7b"]
+                .iter()
+                .map(|id| s(id))
+                .collect();
+            items[auth_at] = object(vec![
+                (
+                    "serverId",
+                    s([SERVER, OTHER, "6c1f0e2a-8b3d-4e5f-9a7b-2c3d4e5f6a7b"][auth_at]),
+                ),
+                (
+                    "auth",
+                    object(vec![("type", s("password")), ("key", s(password))]),
+                ),
+            ]);
+            match &mut items[id_at] {
+                Input::Object(members) => members[0].1 = s(in_id),
+                item => *item = s(in_id),
+            }
+            refused(items)
+        };
+        for (auth_at, id_at, in_id) in [
+            (0, 0, password),        // its own entry's password
+            (0, 2, password),        // an earlier entry's, already read
+            (2, 0, password),        // a later entry's, not read yet
+            (1, 1, &password[..12]), // a piece of it
+        ] {
+            let failure = pasted(auth_at, id_at, in_id);
+            assert!(
+                failure
+                    .field
+                    .as_deref()
+                    .is_some_and(|f| f.starts_with("servers[")),
+                "{failure:?}"
+            );
+            assert!(!failure.message.contains("CANARY"), "{}", failure.message);
+            assert!(failure.message.contains("***"), "{}", failure.message);
+        }
     }
 }

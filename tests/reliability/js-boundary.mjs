@@ -100,11 +100,11 @@ class Built {
     if (!this.reads.has(path)) this.reads.set(path, []);
     this.reads.get(path).push(value);
   }
-  /** Forgets what was built at `path` and below it: a getter's side effect replaced it. */
-  forget(path) {
+  /** Forgets what was built below `path`: a getter's side effect replaced the property there. */
+  forgetBelow(path) {
     for (const map of [this.present, this.reads]) {
       for (const key of [...map.keys()]) {
-        if (key === path || key.startsWith(`${path}.`) || key.startsWith(`${path}[`)) map.delete(key);
+        if (key.startsWith(`${path}.`) || key.startsWith(`${path}[`)) map.delete(key);
       }
     }
   }
@@ -281,10 +281,11 @@ function defineGetter(target, key, spec, built, at, path) {
     configurable: true,
     get() {
       const n = count++;
+      // What was built below the property this getter replaced is not what the package reads from now on.
+      if (n === 0 && spec.replacing) built.forgetBelow(at);
       if (n === 0 && spec.sideEffect) {
         const { key: other, value } = spec.sideEffect;
-        built.forget(child(path, other));
-        defineGetter(target, other, { t: 'get', vals: [value], throwAt: -1 }, built, child(path, other), path);
+        defineGetter(target, other, { t: 'get', vals: [value], throwAt: -1, replacing: true }, built, child(path, other), path);
       }
       if (n === spec.throwAt) {
         built.read(at, '(threw)');
@@ -607,8 +608,10 @@ const mutation = fc.record({
   field: fc.nat(),
   how: fc.constantFrom(
     'replace', 'replace', 'replace', 'edge', 'add', 'delete', 'getter', 'vary', 'throw', 'form', 'proxy', 'hide', 'symbols',
-    'sideEffect',
+    'sideEffect', 'taint', 'paste',
   ),
+  // A secret made invalid around its canary (a line break, an unpaired surrogate, a control character…).
+  taint: fc.tuple(anyString, anyString),
   value: garbageOrHuge,
   key: fc.constantFrom(...OPTION_KEYS, ...ODD_KEYS),
   form: fc.record(objectForm),
@@ -661,6 +664,25 @@ function mutate(entries, m) {
         set({ t: 'get', vals: [current], throwAt: -1, sideEffect: { key: m.value.t === 'v' && m.field % 3 === 0 ? m.key : other, value: m.value } });
       }
       break;
+    case 'taint':
+      // The secret this field holds, made invalid but still holding its canary: no error may show it.
+      if (current.t === 'secret') set({ ...current, pre: m.taint[0], post: m.taint[1] });
+      break;
+    case 'paste': {
+      // A secret pasted into this field too (a token in serverId): an echo of this field must mask it.
+      const secrets = [];
+      const find = (spec) => {
+        if (spec.t === 'secret') secrets.push(spec);
+        for (const [, value] of spec.e ?? []) find(value);
+        for (const item of spec.items ?? []) find(item);
+      };
+      find(root);
+      if (secrets.length > 0) {
+        const secret = secrets[m.field % secrets.length];
+        set(v(m.node % 2 === 0 ? secret.pre + secret.s + secret.post : secret.s.slice(0, 8 + (m.node % 14))));
+      }
+      break;
+    }
     case 'hide':
       if (index >= 0) set({ ...current, hidden: true });
       break;
@@ -722,7 +744,9 @@ const check = (holds, what) => {
  * (the harness's throwers say 'fuzz: …').
  */
 function checkCause(error, built, context) {
-  if (error?.name !== 'KpsValidationError' || !built.reads.get(error.field)?.includes('(threw)')) return;
+  // The first read: a later one is a cycle's (the option was an object that holds itself), about which the
+  // error is not.
+  if (error?.name !== 'KpsValidationError' || built.reads.get(error.field)?.[0] !== '(threw)') return;
   check(error.cause instanceof Error && error.cause.message.startsWith('fuzz:'), `${context}: the error about ${error.field}, whose getter threw, has not what it threw as cause`);
 }
 
@@ -850,7 +874,6 @@ async function runValue(name, spec) {
   const built = new Built();
   const value = build(spec, built);
   requests = [];
-  const aborted = abortedSignal(built.seen('signal'));
   let outcome;
   if (name === 'signRequest') {
     try {
@@ -871,6 +894,8 @@ async function runValue(name, spec) {
   }
   const sent = requests;
   counts.requests += sent.length;
+  // After the call: a getter's side effect may have replaced `signal` while the options were read.
+  const aborted = abortedSignal(built.seen('signal'));
   const context = `${name}(value)`;
   if (outcome.rejected) checkKpsError(outcome.error, built.secrets, context);
   if (outcome.rejected) checkCause(outcome.error, built, context);
