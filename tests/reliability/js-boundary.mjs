@@ -1065,11 +1065,12 @@ function parseArguments(args) {
   return parsed;
 }
 
-/** Whether `value` is a real AbortSignal that has aborted (a revoked Proxy is not). */
+/** Whether `value` is a signal that has aborted: a real one, or a look-alike the package takes for one. */
 function abortedSignal(value) {
   try {
-    return value instanceof AbortSignal && value.aborted;
+    return typeof value === 'object' && value !== null && value.aborted === true;
   } catch {
+    // A revoked Proxy, or an `aborted` that throws: no signal that aborted.
     return false;
   }
 }
