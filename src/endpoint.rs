@@ -1472,6 +1472,16 @@ mod tests {
     }
 
     #[test]
+    fn a_host_of_253_characters_is_accepted_and_one_of_254_is_not() {
+        let label = "a".repeat(63);
+        let host = [label.as_str(), &label, &label, &"b".repeat(61)].join(".");
+        assert_eq!(host.len(), 253);
+        let endpoint = parse_endpoint(&["https://", &host].concat(), false, false).unwrap();
+        assert_eq!(endpoint.signing_host.as_deref(), Some(host.as_str()));
+        rejected_with(&["https://", &host, "b"].concat(), "at most 253");
+    }
+
+    #[test]
     fn plausible_host_names_are_accepted() {
         for host in [
             "xn--bcher-kva.de",

@@ -631,6 +631,21 @@ mod tests {
     }
 
     #[test]
+    fn a_secret_that_starts_over_inside_itself_is_found_each_time_it_occurs() {
+        // Each echo begins with a false start ("aa" then "aab…" again, "aba" then "abac"): the search must
+        // resume from what it already matched rather than skip past it.
+        assert_eq!(redact("aaaab:aaab:aaaaab", &["aaab"]), "a***:***:aa***");
+        assert_eq!(
+            redact("ababac/abac/abababac", &["abac"]),
+            "ab***/***/abab***"
+        );
+        assert_eq!(
+            redact("aabaabaabaaab+aabaaab", &["aabaaab"]),
+            "aabaab***+***"
+        );
+    }
+
+    #[test]
     fn a_megabyte_of_text_against_a_16_kib_secret_that_overlaps_itself_is_masked_in_linear_time() {
         let text = "a".repeat(MAX_BODY_BYTES);
         let secret = "a".repeat(16 * 1024);

@@ -439,6 +439,40 @@ mod tests {
     }
 
     #[test]
+    fn an_error_body_with_a_message_but_no_code_gets_http_code_and_the_message_after_the_status() {
+        for body in [
+            r#"{"error_msg":"quota exceeded"}"#,
+            r#"{"error_code":"","error_msg":"quota exceeded"}"#,
+            r#"{"error_code":null,"error_msg":"quota exceeded"}"#,
+        ] {
+            let failure = result(403, body).unwrap_err();
+            assert_eq!(
+                (
+                    failure.kind,
+                    failure.code.as_str(),
+                    failure.message.as_str(),
+                    failure.status,
+                    failure.request_id.as_deref()
+                ),
+                (
+                    ErrorKind::Api,
+                    "HTTP_403",
+                    "HTTP 403: quota exceeded",
+                    403,
+                    Some("req-1")
+                ),
+                "{body}"
+            );
+        }
+        // With an empty message too, the body's text is the detail.
+        let body = r#"{"error_code":"","error_msg":""}"#;
+        assert_eq!(
+            result(403, body).unwrap_err().message,
+            format!("HTTP 403: {body}")
+        );
+    }
+
+    #[test]
     fn an_error_status_without_a_json_body_gets_http_code_and_a_short_excerpt() {
         let html = format!(
             "<html><head><title>502 Bad Gateway</title></head><body>{}</body></html>",

@@ -1002,4 +1002,13 @@ mod tests {
             &SIGNATURE.to_ascii_uppercase()
         ));
     }
+
+    #[test]
+    fn a_signature_with_two_characters_swapped_does_not_match() {
+        // Two differences that are the same bits ('7' ^ '1' at both places): they must not cancel out.
+        let swapped = format!("17{}", &SIGNATURE[2..]);
+        assert!(SIGNATURE.starts_with("71"));
+        assert!(!signatures_match(SIGNATURE, &swapped));
+        assert!(!signatures_match("ab", "ba"));
+    }
 }

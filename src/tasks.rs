@@ -349,6 +349,39 @@ mod tests {
     }
 
     #[test]
+    fn a_task_response_with_an_empty_or_missing_id_or_status_is_an_invalid_response_naming_it() {
+        let cases = [
+            (
+                r#"{"task_id":"","task_status":"RUNNING_UNBIND"}"#,
+                "task_id is not an identifier as KPS writes them: it is empty",
+            ),
+            (
+                r#"{"task_id":"t-1","task_status":""}"#,
+                "task_status is not an identifier as KPS writes them: it is empty",
+            ),
+            (
+                r#"{"task_id":"t-1","server_id":"","task_status":"RUNNING_UNBIND"}"#,
+                "server_id is not an identifier as KPS writes them: it is empty",
+            ),
+            (
+                r#"{"task_status":"RUNNING_UNBIND"}"#,
+                "lacks task_id or task_status",
+            ),
+            (r#"{"task_id":"t-1"}"#, "lacks task_id or task_status"),
+        ];
+        for (body, why) in cases {
+            let failure =
+                task_result::<SerdeJson>(response(200, body), &Masker::default()).unwrap_err();
+            assert_eq!(
+                (failure.kind, failure.status, failure.request_id.as_deref()),
+                (ErrorKind::Response, 200, Some("req-9")),
+                "{body}"
+            );
+            assert!(failure.message.contains(why), "{body}: {}", failure.message);
+        }
+    }
+
+    #[test]
     fn statuses_are_classified_and_unknown_ones_count_as_pending() {
         assert_eq!(TaskPhase::of("READY_UNBIND"), TaskPhase::Pending);
         assert_eq!(TaskPhase::of("RUNNING_UNBIND"), TaskPhase::Pending);

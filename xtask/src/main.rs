@@ -9,6 +9,8 @@
 //! cargo xtask alternatives [--quick]  re-measure the hand-written parts against the libraries (ARCHITECTURE.md)
 //! cargo xtask fuzz [--stage NAME]... [--seed X] [--cases N] [--seconds S] [TARGET...]
 //!                            the reliability set: property tests at volume and the stages of xtask/src/fuzz
+//! cargo xtask mutants [--summary] [FILE...]
+//!                            test strength: cargo-mutants on the pure core (target/mutants/summary.md)
 //! ```
 
 mod alternatives;
@@ -17,6 +19,7 @@ mod build;
 mod demo;
 mod emulator;
 mod fuzz;
+mod mutants;
 mod process;
 mod readme;
 mod self_contained;
@@ -54,7 +57,8 @@ pub fn repo_root() -> PathBuf {
 
 const USAGE: &str =
     "usage: cargo xtask <setup | build | test | demo [--check] | bench [--quick] | alternatives [--quick] | \
-     fuzz [--stage NAME]... [--seed X] [--cases N] [--seconds S] [--jobs J] [--list] [TARGET...]>";
+     fuzz [--stage NAME]... [--seed X] [--cases N] [--seconds S] [--jobs J] [--list] [TARGET...] | \
+     mutants [--summary] [FILE...]>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -70,6 +74,7 @@ fn main() -> ExitCode {
         ["alternatives"] => alternatives::run(false),
         ["alternatives", "--quick"] => alternatives::run(true),
         ["fuzz", rest @ ..] => fuzz::run(rest),
+        ["mutants", rest @ ..] => mutants::run(rest),
         _ => Err(Error(USAGE.to_owned())),
     };
     match outcome {
