@@ -382,6 +382,20 @@ mod tests {
     }
 
     #[test]
+    fn a_poll_may_start_with_a_millisecond_left_and_not_with_less() {
+        let waiter = Waiter::new("t-1", 1000, 10_000, 5_000.0);
+        assert_eq!(waiter.poll_timeout(5_000.0, 3_000), Some(3_000));
+        assert_eq!(waiter.poll_timeout(13_000.0, 3_000), Some(2_000));
+        assert_eq!(waiter.poll_timeout(14_999.0, 3_000), Some(1));
+        assert_eq!(waiter.poll_timeout(14_999.5, 3_000), None);
+        let mut waiter = waiter;
+        let (_, step) = waiter.observe(14_999.0, Ok(task("RUNNING_UNBIND")), None);
+        assert_eq!(step, Step::PollAfter(1));
+        let (_, step) = waiter.observe(14_999.5, Ok(task("RUNNING_UNBIND")), None);
+        assert!(matches!(step, Step::Stop(ref f) if f.kind == ErrorKind::Timeout), "{step:?}");
+    }
+
+    #[test]
     fn statuses_are_classified_and_unknown_ones_count_as_pending() {
         assert_eq!(TaskPhase::of("READY_UNBIND"), TaskPhase::Pending);
         assert_eq!(TaskPhase::of("RUNNING_UNBIND"), TaskPhase::Pending);
@@ -402,6 +416,10 @@ mod tests {
         assert_eq!(list.tasks[1].task_time, 1_700_000_000_001.0);
         assert_eq!(list.tasks[1].task_error_code.as_deref(), Some("KPS.0003"));
         assert_eq!(list.tasks[0].server_name, "web");
+        assert_eq!(
+            (list.tasks[0].server_id.as_str(), list.tasks[1].server_id.as_str()),
+            ("s", "")
+        );
     }
 
     #[test]
@@ -413,7 +431,11 @@ mod tests {
         ] {
             let failure =
                 task_list_result::<SerdeJson>(response(200, body), &Masker::default()).unwrap_err();
-            assert_eq!(failure.kind, ErrorKind::Response, "{body}");
+            assert_eq!(
+                (failure.kind, failure.status, failure.request_id.as_deref()),
+                (ErrorKind::Response, 200, Some("req-9")),
+                "{body}"
+            );
         }
     }
 

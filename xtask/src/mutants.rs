@@ -1,4 +1,4 @@
-//! `cargo xtask mutants [--summary] [FILE...]`: how strong the native tests are, measured with cargo-mutants.
+//! `cargo xtask mutants [--summary | --missed] [FILE...]`: how strong the native tests are, measured with cargo-mutants.
 //!
 //! cargo-mutants (crates.io, [`VERSION`], installed if missing) changes the pure core one operator at a time
 //! and runs the native tests against each change: a change no test notices is a *missed* mutant. What is
@@ -11,7 +11,8 @@
 //!   few files at a time (`cargo xtask mutants src/signing.rs`) and the table still covers every file;
 //! - `missed.txt`: every missed mutant of those latest outcomes; `summary.md`: the table README copies.
 //!
-//! `--summary` prints the table of the files measured so far without running anything.
+//! `--missed` tests again only the mutants recorded as missed (after new tests or skips); `--summary` prints
+//! the table of the files measured so far without running anything.
 
 use crate::bench::json::Json;
 use crate::process::{self, output};
@@ -30,18 +31,30 @@ pub const VERSION: &str = "27.1.0";
 const OUTCOMES: [&str; 4] = ["caught", "missed", "timeout", "unviable"];
 
 pub fn run(args: &[&str]) -> Result {
-    let (summary_only, files): (Vec<&str>, Vec<&str>) =
-        args.iter().partition(|arg| **arg == "--summary");
-    if let Some(option) = files.iter().find(|file| file.starts_with('-')) {
-        fail!("unknown option {option}; usage: cargo xtask mutants [--summary] [FILE...]");
+    let mut summary_only = false;
+    let mut missed_only = false;
+    let mut files = Vec::new();
+    for &arg in args {
+        match arg {
+            "--summary" => summary_only = true,
+            "--missed" => missed_only = true,
+            option if option.starts_with('-') => fail!("unknown option {option}; {USAGE}"),
+            file => files.push(file),
+        }
     }
     let out = repo_root().join("target/mutants");
-    if summary_only.is_empty() {
+    if !summary_only {
         ensure_installed()?;
-        mutate(&out, &files)?;
+        if missed_only {
+            retest_missed(&out, &files)?;
+        } else {
+            mutate(&out, &files)?;
+        }
     }
     report(&out)
 }
+
+const USAGE: &str = "usage: cargo xtask mutants [--summary | --missed] [FILE...]";
 
 /// Installs cargo-mutants [`VERSION`] unless that exact version is already on PATH.
 fn ensure_installed() -> Result {
@@ -71,13 +84,103 @@ fn mutate(out: &Path, files: &[&str]) -> Result {
             fail!("no file {file} (give paths from the repository root, e.g. src/signing.rs)");
         }
     }
+    let mut selection = Vec::new();
+    for file in files {
+        selection.extend(["--file", file]);
+    }
+    let outcomes = cargo_mutants(out, &selection)?;
+    let records = out.join("files");
+    if files.is_empty() {
+        // A whole run replaces every record (a file that lost its last mutant has none).
+        let _ = fs::remove_dir_all(&records);
+    }
+    fs::create_dir_all(&records)?;
+    for file in files {
+        let _ = fs::remove_file(record_path(&records, file));
+    }
+    let mut by_file: BTreeMap<&str, String> = BTreeMap::new();
+    for outcome in &outcomes {
+        by_file
+            .entry(&outcome.file)
+            .or_default()
+            .push_str(&outcome.line());
+    }
+    for (file, lines) in by_file {
+        fs::write(record_path(&records, file), lines)?;
+    }
+    Ok(())
+}
+
+/// Tests again only the mutants the records have as missed (of `files`, or of every file), after new tests
+/// or new skips: each gets its new outcome, and one now skipped in `.cargo/mutants.toml` leaves the record.
+fn retest_missed(out: &Path, files: &[&str]) -> Result {
+    let records = out.join("files");
+    let mut names = Vec::new();
+    for file in files_measured(out)? {
+        if !files.is_empty() && !files.contains(&file.as_str()) {
+            continue;
+        }
+        for line in fs::read_to_string(record_path(&records, &file))?.lines() {
+            let (outcome, _, name) = split_record(line)?;
+            if outcome == "missed" {
+                names.push(name.to_owned());
+            }
+        }
+    }
+    if names.is_empty() {
+        println!("no missed mutants to test again");
+        return Ok(());
+    }
+    let patterns: Vec<String> = names
+        .iter()
+        .map(|name| format!("^{}$", regex_escaped(name)))
+        .collect();
+    let mut selection = Vec::new();
+    for pattern in &patterns {
+        selection.extend(["--re", pattern.as_str()]);
+    }
+    let outcomes = cargo_mutants(out, &selection)?;
+    for file in files_measured(out)? {
+        let path = record_path(&records, &file);
+        let mut lines = String::new();
+        for line in fs::read_to_string(&path)?.lines() {
+            let (_, _, name) = split_record(line)?;
+            if !names.iter().any(|n| n == name) {
+                lines.push_str(line);
+                lines.push('\n');
+            } else if let Some(outcome) = outcomes.iter().find(|o| o.name == name) {
+                lines.push_str(&outcome.line());
+            }
+        }
+        fs::write(&path, lines)?;
+    }
+    Ok(())
+}
+
+/// One mutant's outcome in a run.
+struct Outcome {
+    file: String,
+    name: String,
+    /// caught, missed, timeout or unviable.
+    summary: &'static str,
+    seconds: f64,
+}
+
+impl Outcome {
+    /// Its line in a file's record: outcome, seconds, name, tab-separated.
+    fn line(&self) -> String {
+        format!("{}\t{:.1}\t{}\n", self.summary, self.seconds, self.name)
+    }
+}
+
+/// Runs cargo-mutants with `selection` (which mutants), one mutant at a time at low priority, and reads
+/// the outcome of each mutant from its `outcomes.json`.
+fn cargo_mutants(out: &Path, selection: &[&str]) -> Result<Vec<Outcome>> {
     let mut cmd = Command::new("nice");
     cmd.args(["-n", "10", "cargo", "mutants", "--jobs", "1", "--output"])
         .arg(out)
-        .current_dir(&root);
-    for file in files {
-        cmd.args(["--file", file]);
-    }
+        .args(selection)
+        .current_dir(repo_root());
     let started = Instant::now();
     println!("$ {cmd:?}");
     let status = cmd.status()?;
@@ -92,27 +195,14 @@ fn mutate(out: &Path, files: &[&str]) -> Result {
         "cargo-mutants ran for {:.1} min",
         started.elapsed().as_secs_f64() / 60.0
     );
-
-    let records = out.join("files");
-    if files.is_empty() {
-        // A whole run replaces every record (a file that lost its last mutant has none).
-        let _ = fs::remove_dir_all(&records);
-    }
-    fs::create_dir_all(&records)?;
-    for file in files {
-        let _ = fs::remove_file(record_path(&records, file));
-    }
-    let outcomes = Json::parse(&fs::read_to_string(out.join("mutants.out/outcomes.json"))?)?;
-    let mut by_file: BTreeMap<String, String> = BTreeMap::new();
-    for outcome in outcomes.array(&["outcomes"])? {
+    let Ok(text) = fs::read_to_string(out.join("mutants.out/outcomes.json")) else {
+        return Ok(Vec::new()); // nothing to test (every mutant selected is skipped)
+    };
+    let mut outcomes = Vec::new();
+    for outcome in Json::parse(&text)?.array(&["outcomes"])? {
         let Ok(mutant) = outcome.at(&["scenario", "Mutant"]) else {
             continue; // the baseline
         };
-        let seconds: f64 = outcome
-            .array(&["phase_results"])?
-            .iter()
-            .filter_map(|phase| phase.number(&["duration"]).ok())
-            .sum();
         let summary = match outcome.text(&["summary"])? {
             "CaughtMutant" => "caught",
             "MissedMutant" => "missed",
@@ -120,15 +210,56 @@ fn mutate(out: &Path, files: &[&str]) -> Result {
             "Unviable" => "unviable",
             other => fail!("cargo-mutants reported {other} for a mutant"),
         };
-        let line = by_file
-            .entry(mutant.text(&["file"])?.to_owned())
-            .or_default();
-        writeln!(line, "{summary}\t{seconds:.1}\t{}", mutant.text(&["name"])?)?;
+        outcomes.push(Outcome {
+            file: mutant.text(&["file"])?.to_owned(),
+            name: mutant.text(&["name"])?.to_owned(),
+            summary,
+            seconds: outcome
+                .array(&["phase_results"])?
+                .iter()
+                .filter_map(|phase| phase.number(&["duration"]).ok())
+                .sum(),
+        });
     }
-    for (file, lines) in by_file {
-        fs::write(record_path(&records, &file), lines)?;
+    Ok(outcomes)
+}
+
+/// `text` with every character that means something in a regular expression escaped.
+fn regex_escaped(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            escaped.push('\\');
+        }
+        escaped.push(c);
     }
-    Ok(())
+    escaped
+}
+
+/// The files that have a record, as paths from the repository root.
+fn files_measured(out: &Path) -> Result<Vec<String>> {
+    let Ok(entries) = fs::read_dir(out.join("files")) else {
+        fail!("no mutants measured yet: run `cargo xtask mutants [FILE...]` first");
+    };
+    let mut files = Vec::new();
+    for entry in entries {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if let Some(stem) = name.strip_suffix(".tsv") {
+            files.push(stem.replace("__", "/"));
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// A record line's outcome, seconds and mutant name.
+fn split_record(line: &str) -> Result<(&str, f64, &str)> {
+    let mut fields = line.splitn(3, '\t');
+    let (Some(outcome), Some(seconds), Some(name)) = (fields.next(), fields.next(), fields.next())
+    else {
+        fail!("a record line that is not outcome, seconds, mutant: {line}");
+    };
+    Ok((outcome, seconds.parse().unwrap_or(0.0), name))
 }
 
 fn record_path(records: &Path, file: &str) -> PathBuf {
@@ -163,33 +294,18 @@ impl Counts {
 
 /// Prints the table of every file measured so far, and writes it and the missed mutants to `out`.
 fn report(out: &Path) -> Result {
-    let Ok(entries) = fs::read_dir(out.join("files")) else {
-        fail!("no mutants measured yet: run `cargo xtask mutants [FILE...]` first");
-    };
     let mut files: BTreeMap<String, Counts> = BTreeMap::new();
     let mut missed = String::new();
-    for entry in entries {
-        let path = entry?.path();
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-            continue;
-        };
-        let file = name.trim_end_matches(".tsv").replace("__", "/");
+    for file in files_measured(out)? {
+        let text = fs::read_to_string(record_path(&out.join("files"), &file))?;
         let counts = files.entry(file).or_default();
-        for line in fs::read_to_string(&path)?.lines() {
-            let mut fields = line.splitn(3, '\t');
-            let (Some(outcome), Some(seconds), Some(mutant)) =
-                (fields.next(), fields.next(), fields.next())
-            else {
-                fail!(
-                    "{}: a line that is not outcome, seconds, mutant: {line}",
-                    path.display()
-                );
-            };
+        for line in text.lines() {
+            let (outcome, seconds, mutant) = split_record(line)?;
             let Some(column) = OUTCOMES.iter().position(|o| *o == outcome) else {
-                fail!("{}: unknown outcome {outcome}", path.display());
+                fail!("unknown outcome {outcome} in {line}");
             };
             counts.outcomes[column] += 1;
-            counts.seconds += seconds.parse::<f64>().unwrap_or(0.0);
+            counts.seconds += seconds;
             if outcome == "missed" {
                 missed.push_str(mutant);
                 missed.push('\n');
