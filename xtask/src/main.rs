@@ -9,7 +9,7 @@
 //! cargo xtask alternatives [--quick]  re-measure the hand-written parts against the libraries (ARCHITECTURE.md)
 //! cargo xtask fuzz [--stage NAME]... [--seed X] [--cases N] [--seconds S] [TARGET...]
 //!                            the reliability set: property tests at volume and the stages of xtask/src/fuzz
-//! cargo xtask mutants [--summary | --missed] [FILE...]
+//! cargo xtask mutants [--missed | --rest | --record | --summary] [FILE...]
 //!                            test strength: cargo-mutants on the pure core (target/mutants/summary.md)
 //! ```
 
@@ -58,7 +58,7 @@ pub fn repo_root() -> PathBuf {
 const USAGE: &str =
     "usage: cargo xtask <setup | build | test | demo [--check] | bench [--quick] | alternatives [--quick] | \
      fuzz [--stage NAME]... [--seed X] [--cases N] [--seconds S] [--jobs J] [--list] [TARGET...] | \
-     mutants [--summary | --missed] [FILE...]>";
+     mutants [--missed | --rest | --record | --summary] [FILE...]>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

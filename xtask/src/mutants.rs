@@ -1,18 +1,22 @@
-//! `cargo xtask mutants [--summary | --missed] [FILE...]`: how strong the native tests are, measured with cargo-mutants.
+//! `cargo xtask mutants [--missed | --rest | --record | --summary] [FILE...]`: how strong the native tests
+//! are, measured with cargo-mutants.
 //!
 //! cargo-mutants (crates.io, [`VERSION`], installed if missing) changes the pure core one operator at a time
 //! and runs the native tests against each change: a change no test notices is a *missed* mutant. What is
 //! mutated, which tests judge it, the timeouts and the mutants skipped as equivalent (each with its reason)
-//! are in `.cargo/mutants.toml`. Not part of `cargo xtask test`: a whole run takes hours of one core.
+//! are in `.cargo/mutants.toml`. Not part of `cargo xtask test`: the whole core takes hours of one core.
 //!
 //! Results, in `target/mutants/`:
 //! - `mutants.out/`: cargo-mutants' own output of the last run (a diff and a log per mutant);
-//! - `files/<file>.tsv`: each file's latest outcomes, kept across runs, so that the core can be measured a
-//!   few files at a time (`cargo xtask mutants src/signing.rs`) and the table still covers every file;
-//! - `missed.txt`: every missed mutant of those latest outcomes; `summary.md`: the table README copies.
+//! - `files/<file>.tsv`: each mutant's latest outcome, file by file, kept across runs, so that the core can
+//!   be measured a few files at a time (`cargo xtask mutants src/signing.rs`) and the table still covers
+//!   every file measured;
+//! - `missed.txt`: every missed mutant of those records; `summary.md`: the table README copies.
 //!
-//! `--missed` tests again only the mutants recorded as missed (after new tests or skips); `--summary` prints
-//! the table of the files measured so far without running anything.
+//! A run of FILEs replaces their records (no FILE: every file of the core, every record). `--missed` tests
+//! again only the mutants recorded as missed (after new tests or skips); `--rest` tests the mutants of FILEs
+//! that have no record yet (a run cut short goes on); `--record` records the last run's outcomes as they
+//! are (one stopped with Ctrl-C); `--summary` prints the table without running anything.
 
 use crate::bench::json::Json;
 use crate::process::{self, output};
@@ -20,7 +24,7 @@ use crate::{fail, repo_root, Result};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
@@ -30,31 +34,79 @@ pub const VERSION: &str = "27.1.0";
 /// The outcomes cargo-mutants gives a mutant, in the order of the table's columns.
 const OUTCOMES: [&str; 4] = ["caught", "missed", "timeout", "unviable"];
 
+const USAGE: &str =
+    "usage: cargo xtask mutants [--missed | --rest | --record | --summary] [FILE...]";
+
 pub fn run(args: &[&str]) -> Result {
-    let mut summary_only = false;
-    let mut missed_only = false;
+    let mut mode = None;
     let mut files = Vec::new();
     for &arg in args {
         match arg {
-            "--summary" => summary_only = true,
-            "--missed" => missed_only = true,
-            option if option.starts_with('-') => fail!("unknown option {option}; {USAGE}"),
-            file => files.push(file),
+            "--missed" | "--rest" | "--record" | "--summary" if mode.is_none() => mode = Some(arg),
+            option if option.starts_with('-') => fail!("unexpected option {option}; {USAGE}"),
+            file if repo_root().join(file).is_file() => files.push(file),
+            file => fail!("no file {file} (paths from the repository root, e.g. src/signing.rs)"),
         }
     }
     let out = repo_root().join("target/mutants");
-    if !summary_only {
-        ensure_installed()?;
-        if missed_only {
-            retest_missed(&out, &files)?;
-        } else {
-            mutate(&out, &files)?;
+    let mut records = Records::load(&out)?;
+    let outcome = match mode {
+        Some("--summary") => Ok(()),
+        Some("--record") => {
+            records.merge(read_outcomes(&out)?);
+            Ok(())
         }
-    }
-    report(&out)
+        Some("--missed") => {
+            let names = records.names(&files, |outcome| outcome == "missed");
+            if names.is_empty() {
+                println!("no missed mutants to test again");
+                Ok(())
+            } else {
+                let mut selection = Vec::new();
+                for name in &names {
+                    selection.extend(["--re".to_owned(), format!("^{}$", regex_escaped(name))]);
+                }
+                let run = cargo_mutants(&out, &selection, &mut records);
+                if run.is_ok() {
+                    // Those missing from the run are now skipped in .cargo/mutants.toml.
+                    records.forget_untested(&names, &read_outcomes(&out)?);
+                }
+                run
+            }
+        }
+        Some(_) => {
+            if files.is_empty() {
+                fail!("--rest needs the FILEs to go on with; {USAGE}");
+            }
+            let mut selection = Vec::new();
+            for file in &files {
+                selection.extend(["--file".to_owned(), (*file).to_owned()]);
+            }
+            for name in records.names(&files, |_| true) {
+                selection.extend([
+                    "--exclude-re".to_owned(),
+                    format!("^{}$", regex_escaped(&name)),
+                ]);
+            }
+            cargo_mutants(&out, &selection, &mut records)
+        }
+        None => {
+            let mut selection = Vec::new();
+            for file in &files {
+                selection.extend(["--file".to_owned(), (*file).to_owned()]);
+            }
+            let run = cargo_mutants(&out, &selection, &mut records);
+            if run.is_ok() {
+                // A whole run replaces the records of its files (a file that lost its last mutant has none).
+                records.replace(&files, read_outcomes(&out)?);
+            }
+            run
+        }
+    };
+    records.save(&out)?;
+    report(&out, &records)?;
+    outcome
 }
-
-const USAGE: &str = "usage: cargo xtask mutants [--summary | --missed] [FILE...]";
 
 /// Installs cargo-mutants [`VERSION`] unless that exact version is already on PATH.
 fn ensure_installed() -> Result {
@@ -75,128 +127,54 @@ fn ensure_installed() -> Result {
     )
 }
 
-/// Runs cargo-mutants on `files` (every file of the core when empty), one mutant at a time at low priority,
-/// and records each mutated file's outcomes.
-fn mutate(out: &Path, files: &[&str]) -> Result {
-    let root = repo_root();
-    for file in files {
-        if !root.join(file).is_file() {
-            fail!("no file {file} (give paths from the repository root, e.g. src/signing.rs)");
-        }
-    }
-    let mut selection = Vec::new();
-    for file in files {
-        selection.extend(["--file", file]);
-    }
-    let outcomes = cargo_mutants(out, &selection)?;
-    let records = out.join("files");
-    if files.is_empty() {
-        // A whole run replaces every record (a file that lost its last mutant has none).
-        let _ = fs::remove_dir_all(&records);
-    }
-    fs::create_dir_all(&records)?;
-    for file in files {
-        let _ = fs::remove_file(record_path(&records, file));
-    }
-    let mut by_file: BTreeMap<&str, String> = BTreeMap::new();
-    for outcome in &outcomes {
-        by_file
-            .entry(&outcome.file)
-            .or_default()
-            .push_str(&outcome.line());
-    }
-    for (file, lines) in by_file {
-        fs::write(record_path(&records, file), lines)?;
-    }
-    Ok(())
-}
-
-/// Tests again only the mutants the records have as missed (of `files`, or of every file), after new tests
-/// or new skips: each gets its new outcome, and one now skipped in `.cargo/mutants.toml` leaves the record.
-fn retest_missed(out: &Path, files: &[&str]) -> Result {
-    let records = out.join("files");
-    let mut names = Vec::new();
-    for file in files_measured(out)? {
-        if !files.is_empty() && !files.contains(&file.as_str()) {
-            continue;
-        }
-        for line in fs::read_to_string(record_path(&records, &file))?.lines() {
-            let (outcome, _, name) = split_record(line)?;
-            if outcome == "missed" {
-                names.push(name.to_owned());
-            }
-        }
-    }
-    if names.is_empty() {
-        println!("no missed mutants to test again");
-        return Ok(());
-    }
-    let patterns: Vec<String> = names
-        .iter()
-        .map(|name| format!("^{}$", regex_escaped(name)))
-        .collect();
-    let mut selection = Vec::new();
-    for pattern in &patterns {
-        selection.extend(["--re", pattern.as_str()]);
-    }
-    let outcomes = cargo_mutants(out, &selection)?;
-    for file in files_measured(out)? {
-        let path = record_path(&records, &file);
-        let mut lines = String::new();
-        for line in fs::read_to_string(&path)?.lines() {
-            let (_, _, name) = split_record(line)?;
-            if !names.iter().any(|n| n == name) {
-                lines.push_str(line);
-                lines.push('\n');
-            } else if let Some(outcome) = outcomes.iter().find(|o| o.name == name) {
-                lines.push_str(&outcome.line());
-            }
-        }
-        fs::write(&path, lines)?;
-    }
-    Ok(())
-}
-
-/// One mutant's outcome in a run.
-struct Outcome {
-    file: String,
-    name: String,
-    /// caught, missed, timeout or unviable.
-    summary: &'static str,
-    seconds: f64,
-}
-
-impl Outcome {
-    /// Its line in a file's record: outcome, seconds, name, tab-separated.
-    fn line(&self) -> String {
-        format!("{}\t{:.1}\t{}\n", self.summary, self.seconds, self.name)
-    }
-}
-
-/// Runs cargo-mutants with `selection` (which mutants), one mutant at a time at low priority, and reads
-/// the outcome of each mutant from its `outcomes.json`.
-fn cargo_mutants(out: &Path, selection: &[&str]) -> Result<Vec<Outcome>> {
+/// Runs cargo-mutants with `selection` (which mutants), one mutant at a time at low priority, and merges
+/// the outcomes into `records`, those of a run cut short too.
+fn cargo_mutants(out: &Path, selection: &[String], records: &mut Records) -> Result {
+    ensure_installed()?;
+    // Not the last run's outcomes, should this one end before writing its own.
+    let _ = fs::remove_file(out.join("mutants.out/outcomes.json"));
     let mut cmd = Command::new("nice");
     cmd.args(["-n", "10", "cargo", "mutants", "--jobs", "1", "--output"])
         .arg(out)
         .args(selection)
         .current_dir(repo_root());
     let started = Instant::now();
-    println!("$ {cmd:?}");
+    println!(
+        "$ nice -n 10 cargo mutants --jobs 1 --output {} {}",
+        out.display(),
+        selection.join(" ")
+    );
     let status = cmd.status()?;
-    // 0: every mutant caught; 2: some missed; 3: some timed out. Anything else is a failed run.
-    if !matches!(status.code(), Some(0 | 2 | 3)) {
-        fail!(
-            "cargo mutants failed ({status}); its log is in {}/mutants.out",
-            out.display()
-        );
-    }
     println!(
         "cargo-mutants ran for {:.1} min",
         started.elapsed().as_secs_f64() / 60.0
     );
+    records.merge(read_outcomes(out)?);
+    // 0: every mutant caught; 2: some missed; 3: some timed out. Anything else is a failed run.
+    if !matches!(status.code(), Some(0 | 2 | 3)) {
+        fail!(
+            "cargo mutants failed or was stopped ({status}); the mutants it tested are recorded, \
+             `--rest FILE...` goes on; its log is in {}/mutants.out",
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// One mutant's outcome.
+#[derive(Clone)]
+struct Outcome {
+    file: String,
+    name: String,
+    /// One of [`OUTCOMES`].
+    summary: String,
+    seconds: f64,
+}
+
+/// The outcomes of the last run, from its `outcomes.json` (none when it tested nothing).
+fn read_outcomes(out: &Path) -> Result<Vec<Outcome>> {
     let Ok(text) = fs::read_to_string(out.join("mutants.out/outcomes.json")) else {
-        return Ok(Vec::new()); // nothing to test (every mutant selected is skipped)
+        return Ok(Vec::new());
     };
     let mut outcomes = Vec::new();
     for outcome in Json::parse(&text)?.array(&["outcomes"])? {
@@ -213,7 +191,7 @@ fn cargo_mutants(out: &Path, selection: &[&str]) -> Result<Vec<Outcome>> {
         outcomes.push(Outcome {
             file: mutant.text(&["file"])?.to_owned(),
             name: mutant.text(&["name"])?.to_owned(),
-            summary,
+            summary: summary.to_owned(),
             seconds: outcome
                 .array(&["phase_results"])?
                 .iter()
@@ -222,6 +200,100 @@ fn cargo_mutants(out: &Path, selection: &[&str]) -> Result<Vec<Outcome>> {
         });
     }
     Ok(outcomes)
+}
+
+/// Each mutant's latest outcome, by file (`target/mutants/files/`).
+struct Records {
+    files: BTreeMap<String, Vec<Outcome>>,
+}
+
+impl Records {
+    fn load(out: &Path) -> Result<Records> {
+        let mut files = BTreeMap::new();
+        if let Ok(entries) = fs::read_dir(out.join("files")) {
+            for entry in entries {
+                let path = entry?.path();
+                let Some(stem) = path
+                    .file_name()
+                    .and_then(|n| n.to_str()?.strip_suffix(".tsv"))
+                else {
+                    continue;
+                };
+                let file = stem.replace("__", "/");
+                let mut outcomes = Vec::new();
+                for line in fs::read_to_string(&path)?.lines() {
+                    let mut fields = line.splitn(3, '\t');
+                    let (Some(summary), Some(seconds), Some(name)) =
+                        (fields.next(), fields.next(), fields.next())
+                    else {
+                        fail!("{}: not outcome, seconds, mutant: {line}", path.display());
+                    };
+                    if !OUTCOMES.contains(&summary) {
+                        fail!("{}: unknown outcome {summary}", path.display());
+                    }
+                    outcomes.push(Outcome {
+                        file: file.clone(),
+                        name: name.to_owned(),
+                        summary: summary.to_owned(),
+                        seconds: seconds.parse().unwrap_or(0.0),
+                    });
+                }
+                files.insert(file, outcomes);
+            }
+        }
+        Ok(Records { files })
+    }
+
+    fn save(&self, out: &Path) -> Result {
+        let dir = out.join("files");
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir)?;
+        for (file, outcomes) in &self.files {
+            let mut text = String::new();
+            for o in outcomes {
+                writeln!(text, "{}\t{:.1}\t{}", o.summary, o.seconds, o.name)?;
+            }
+            fs::write(dir.join(format!("{}.tsv", file.replace('/', "__"))), text)?;
+        }
+        Ok(())
+    }
+
+    /// The names of the recorded mutants of `files` (every file when empty) whose outcome passes `keep`.
+    fn names(&self, files: &[&str], keep: impl Fn(&str) -> bool) -> Vec<String> {
+        self.files
+            .iter()
+            .filter(|(file, _)| files.is_empty() || files.contains(&file.as_str()))
+            .flat_map(|(_, outcomes)| outcomes)
+            .filter(|o| keep(&o.summary))
+            .map(|o| o.name.clone())
+            .collect()
+    }
+
+    /// Each outcome in place of the mutant's earlier one.
+    fn merge(&mut self, outcomes: Vec<Outcome>) {
+        for outcome in outcomes {
+            let list = self.files.entry(outcome.file.clone()).or_default();
+            match list.iter_mut().find(|o| o.name == outcome.name) {
+                Some(old) => *old = outcome,
+                None => list.push(outcome),
+            }
+        }
+    }
+
+    /// The records of `files` (every file when empty) are exactly `outcomes`.
+    fn replace(&mut self, files: &[&str], outcomes: Vec<Outcome>) {
+        self.files
+            .retain(|file, _| !files.is_empty() && !files.contains(&file.as_str()));
+        self.merge(outcomes);
+    }
+
+    /// Drops the mutants of `asked` that `tested` lacks.
+    fn forget_untested(&mut self, asked: &[String], tested: &[Outcome]) {
+        for outcomes in self.files.values_mut() {
+            outcomes
+                .retain(|o| !asked.contains(&o.name) || tested.iter().any(|t| t.name == o.name));
+        }
+    }
 }
 
 /// `text` with every character that means something in a regular expression escaped.
@@ -234,36 +306,6 @@ fn regex_escaped(text: &str) -> String {
         escaped.push(c);
     }
     escaped
-}
-
-/// The files that have a record, as paths from the repository root.
-fn files_measured(out: &Path) -> Result<Vec<String>> {
-    let Ok(entries) = fs::read_dir(out.join("files")) else {
-        fail!("no mutants measured yet: run `cargo xtask mutants [FILE...]` first");
-    };
-    let mut files = Vec::new();
-    for entry in entries {
-        let name = entry?.file_name().to_string_lossy().into_owned();
-        if let Some(stem) = name.strip_suffix(".tsv") {
-            files.push(stem.replace("__", "/"));
-        }
-    }
-    files.sort();
-    Ok(files)
-}
-
-/// A record line's outcome, seconds and mutant name.
-fn split_record(line: &str) -> Result<(&str, f64, &str)> {
-    let mut fields = line.splitn(3, '\t');
-    let (Some(outcome), Some(seconds), Some(name)) = (fields.next(), fields.next(), fields.next())
-    else {
-        fail!("a record line that is not outcome, seconds, mutant: {line}");
-    };
-    Ok((outcome, seconds.parse().unwrap_or(0.0), name))
-}
-
-fn record_path(records: &Path, file: &str) -> PathBuf {
-    records.join(format!("{}.tsv", file.replace('/', "__")))
 }
 
 /// One file's counts: [caught, missed, timeout, unviable], and the seconds its mutants took.
@@ -292,22 +334,18 @@ impl Counts {
     }
 }
 
-/// Prints the table of every file measured so far, and writes it and the missed mutants to `out`.
-fn report(out: &Path) -> Result {
-    let mut files: BTreeMap<String, Counts> = BTreeMap::new();
+/// Prints the table of every file recorded, and writes it and the missed mutants to `out`.
+fn report(out: &Path, records: &Records) -> Result {
+    let mut files: BTreeMap<&str, Counts> = BTreeMap::new();
     let mut missed = String::new();
-    for file in files_measured(out)? {
-        let text = fs::read_to_string(record_path(&out.join("files"), &file))?;
+    for (file, outcomes) in &records.files {
         let counts = files.entry(file).or_default();
-        for line in text.lines() {
-            let (outcome, seconds, mutant) = split_record(line)?;
-            let Some(column) = OUTCOMES.iter().position(|o| *o == outcome) else {
-                fail!("unknown outcome {outcome} in {line}");
-            };
+        for o in outcomes {
+            let column = OUTCOMES.iter().position(|s| *s == o.summary).unwrap_or(0);
             counts.outcomes[column] += 1;
-            counts.seconds += seconds;
-            if outcome == "missed" {
-                missed.push_str(mutant);
+            counts.seconds += o.seconds;
+            if o.summary == "missed" {
+                missed.push_str(&o.name);
                 missed.push('\n');
             }
         }
