@@ -1008,6 +1008,11 @@ mod tests {
                 "method is required: 'GET', 'POST', 'PUT', 'PATCH', 'DELETE' or 'HEAD'".into()
             )
         );
+        // Only a word of at most 16 letters reads as a method name.
+        let (_, message) = rejected(vec![set("method", s("ABCDEFGHIJKLMNOP"))]);
+        assert!(message.ends_with("got 'ABCDEFGHIJKLMNOP'"), "{message}");
+        let (_, message) = rejected(vec![set("method", s("ABCDEFGHIJKLMNOPQ"))]);
+        assert!(message.ends_with("got another value"), "{message}");
         let (_, message) = rejected(vec![set("method", Input::Number(1.0))]);
         assert_eq!(
             message,
@@ -1147,6 +1152,15 @@ mod tests {
         }
         let (_, message) = rejected(vec![set("url", s(&"a".repeat(MAX_URL_CHARS + 1)))]);
         assert_eq!(message, "url is longer than 16384 characters");
+        let longest = ["https://a.com/", &"p".repeat(MAX_URL_CHARS - 14)].concat();
+        assert_eq!(longest.len(), MAX_URL_CHARS);
+        valid(options(vec![set("url", s(&longest))]));
+        let (_, message) = rejected(vec![set("url", s("https://a.com/x y"))]);
+        assert_eq!(
+            message,
+            "url must not contain whitespace or control characters (percent-encode a space as %20); found one \
+             at position 16"
+        );
         let (_, message) = rejected(vec![unset("url")]);
         assert!(
             message.starts_with("url is required: the absolute URL"),
@@ -1285,10 +1299,15 @@ mod tests {
             assert_eq!(failure.message, message);
         }
         valid(with_headers(vec![("X-Empty", s("")), ("X-Tab", s("a\tb"))]));
-        let many: Vec<(String, Input)> = (0..=MAX_HEADERS)
-            .map(|i| (["X-", &i.to_string()].concat(), s("v")))
-            .collect();
-        let too_many = failure(options(vec![set("headers", Input::Object(many))]));
+        let headers = |count: usize| {
+            let many = (0..count)
+                .map(|i| (["X-", &i.to_string()].concat(), s("v")))
+                .collect();
+            options(vec![set("headers", Input::Object(many))])
+        };
+        // The 100 given, then the date and the authorization.
+        assert_eq!(headers_of(headers(MAX_HEADERS)).len(), MAX_HEADERS + 2);
+        let too_many = failure(headers(MAX_HEADERS + 1));
         assert_eq!(too_many.message, "headers has more than 100 entries");
         let failure = failure(options(vec![set(
             "headers",

@@ -392,7 +392,10 @@ mod tests {
         let (_, step) = waiter.observe(14_999.0, Ok(task("RUNNING_UNBIND")), None);
         assert_eq!(step, Step::PollAfter(1));
         let (_, step) = waiter.observe(14_999.5, Ok(task("RUNNING_UNBIND")), None);
-        assert!(matches!(step, Step::Stop(ref f) if f.kind == ErrorKind::Timeout), "{step:?}");
+        assert!(
+            matches!(step, Step::Stop(ref f) if f.kind == ErrorKind::Timeout),
+            "{step:?}"
+        );
     }
 
     #[test]
@@ -417,7 +420,10 @@ mod tests {
         assert_eq!(list.tasks[1].task_error_code.as_deref(), Some("KPS.0003"));
         assert_eq!(list.tasks[0].server_name, "web");
         assert_eq!(
-            (list.tasks[0].server_id.as_str(), list.tasks[1].server_id.as_str()),
+            (
+                list.tasks[0].server_id.as_str(),
+                list.tasks[1].server_id.as_str()
+            ),
             ("s", "")
         );
     }
