@@ -1299,6 +1299,9 @@ mod tests {
             assert_eq!(failure.message, message);
         }
         valid(with_headers(vec![("X-Empty", s("")), ("X-Tab", s("a\tb"))]));
+        let longest = "v".repeat(MAX_HEADER_VALUE_BYTES);
+        let signed = headers_of(with_headers(vec![("X-Tag", s(&longest))]));
+        assert_eq!(header(&signed, "X-Tag"), Some(longest.as_str()));
         let headers = |count: usize| {
             let many = (0..count)
                 .map(|i| (["X-", &i.to_string()].concat(), s("v")))
