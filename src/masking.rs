@@ -493,6 +493,20 @@ mod tests {
     }
 
     #[test]
+    fn a_masker_with_a_request_s_signature_masks_it_and_the_call_s_secrets() {
+        let call = Masker::new(["canary-token-123"]);
+        let request = call.with([
+            "Signature=0123abcd".to_owned(),
+            "canary-token-123".to_owned(),
+        ]);
+        let echo = "token canary-token-123, auth Signature=0123abcd";
+        assert_eq!(request.mask(echo), "token ***, auth ***");
+        // The call's own masker is unchanged.
+        assert_eq!(call.mask(echo), "token ***, auth Signature=0123abcd");
+        assert_eq!(format!("{request:?}"), "Masker(2 secrets)");
+    }
+
+    #[test]
     fn text_without_the_secrets_is_returned_unchanged() {
         let text = "{\"error_code\":\"KPS.0002\",\"error_msg\":\"pa\\\"ss ö\\n€ -----BEGIN\"}";
         assert_eq!(redact(text, &[PEM_KEY, PASSWORD, "canary-token-123"]), text);
