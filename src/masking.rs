@@ -562,6 +562,13 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_secret_with_doubled_blanks_echoed_with_single_ones_as_the_whole_text_is_masked() {
+        // The echo is exactly as long as the secret's words: the shortest text that can hold them.
+        assert_eq!(redact("correct horse", &["correct  horse"]), "***");
+        assert_eq!(redact("correct\thorse", &["correct \n horse"]), "***");
+    }
+
     /// Found by `cargo xtask fuzz` (target `response`): a password with spaces that a server echoed with a
     /// line break instead of one was not masked, and the excerpt of the error message then collapsed the line
     /// break into a space, which put the password itself in the message; a PEM key echoed with CRLF line
