@@ -563,6 +563,11 @@ mod tests {
     }
 
     #[test]
+    fn a_secret_whose_words_are_shorter_than_4_bytes_is_masked_only_as_it_is() {
+        assert_eq!(redact("a b, then ' a b '", &[" a b "]), "a b, then '***'");
+    }
+
+    #[test]
     fn a_secret_with_doubled_blanks_echoed_with_single_ones_as_the_whole_text_is_masked() {
         // The echo is exactly as long as the secret's words: the shortest text that can hold them.
         assert_eq!(redact("correct horse", &["correct  horse"]), "***");
@@ -656,6 +661,8 @@ mod tests {
         // Each echo begins with a false start ("aa" then "aab…" again, "aba" then "abac"): the search must
         // resume from what it already matched rather than skip past it.
         assert_eq!(redact("aaaab:aaab:aaaaab", &["aaab"]), "a***:***:aa***");
+        // ...and what follows an echo is not taken for another one.
+        assert_eq!(redact("aaabab", &["aaab"]), "***ab");
         assert_eq!(
             redact("ababac/abac/abababac", &["abac"]),
             "ab***/***/abab***"
