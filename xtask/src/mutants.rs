@@ -66,7 +66,9 @@ pub fn run(args: &[&str]) -> Result {
                 for name in &names {
                     selection.extend(["--re".to_owned(), format!("^{}$", regex_escaped(name))]);
                 }
-                let run = cargo_mutants(&out, &selection, &mut records);
+                // cargo-mutants also takes a few mutants whose names the patterns do not match (a
+                // deleted field of the same struct elsewhere): only those asked for are recorded.
+                let run = cargo_mutants(&out, &selection, &mut records, Some(&names));
                 if run.is_ok() {
                     // Those missing from the run are now skipped in .cargo/mutants.toml.
                     records.forget_untested(&names, &read_outcomes(&out)?);
@@ -88,14 +90,14 @@ pub fn run(args: &[&str]) -> Result {
                     format!("^{}$", regex_escaped(&name)),
                 ]);
             }
-            cargo_mutants(&out, &selection, &mut records)
+            cargo_mutants(&out, &selection, &mut records, None)
         }
         None => {
             let mut selection = Vec::new();
             for file in &files {
                 selection.extend(["--file".to_owned(), (*file).to_owned()]);
             }
-            let run = cargo_mutants(&out, &selection, &mut records);
+            let run = cargo_mutants(&out, &selection, &mut records, None);
             if run.is_ok() {
                 // A whole run replaces the records of its files (a file that lost its last mutant has none).
                 records.replace(&files, read_outcomes(&out)?);
@@ -128,8 +130,13 @@ fn ensure_installed() -> Result {
 }
 
 /// Runs cargo-mutants with `selection` (which mutants), one mutant at a time at low priority, and merges
-/// the outcomes into `records`, those of a run cut short too.
-fn cargo_mutants(out: &Path, selection: &[String], records: &mut Records) -> Result {
+/// the outcomes (of `only` these mutants, when given) into `records`, those of a run cut short too.
+fn cargo_mutants(
+    out: &Path,
+    selection: &[String],
+    records: &mut Records,
+    only: Option<&[String]>,
+) -> Result {
     ensure_installed()?;
     // Not the last run's outcomes, should this one end before writing its own.
     let _ = fs::remove_file(out.join("mutants.out/outcomes.json"));
@@ -149,7 +156,11 @@ fn cargo_mutants(out: &Path, selection: &[String], records: &mut Records) -> Res
         "cargo-mutants ran for {:.1} min",
         started.elapsed().as_secs_f64() / 60.0
     );
-    records.merge(read_outcomes(out)?);
+    let mut outcomes = read_outcomes(out)?;
+    if let Some(names) = only {
+        outcomes.retain(|o| names.contains(&o.name));
+    }
+    records.merge(outcomes);
     // 0: every mutant caught; 2: some missed; 3: some timed out. Anything else is a failed run.
     if !matches!(status.code(), Some(0 | 2 | 3)) {
         fail!(
