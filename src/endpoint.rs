@@ -1472,6 +1472,80 @@ mod tests {
     }
 
     #[test]
+    fn another_scheme_is_named_only_when_it_is_written_like_one() {
+        for url in [
+            "ftp://example.com",
+            "git+ssh://example.com",
+            "a.b-c://example.com",
+            "abcdefghijklmnop://example.com",
+        ] {
+            let scheme = &url[..url.find(':').unwrap()];
+            rejected_with(url, &["got a '", scheme, ":' URL"].concat());
+        }
+        for url in [
+            "1ftp://example.com",
+            "f_p://example.com",
+            "f~p://example.com",
+            "abcdefghijklmnopq://example.com",
+            "://example.com",
+        ] {
+            rejected_with(url, "got no http:// or https:// scheme");
+        }
+    }
+
+    /// RFC 3492 §7.1's sample strings (and two short ones), each checked with Python's `punycode` codec: a
+    /// decoder that accepts the right labels but decodes them wrongly would let `fetch` see another name.
+    #[test]
+    fn punycode_labels_decode_to_the_names_of_rfc_3492_s_samples() {
+        for (encoded, name) in [
+            ("egbpdaj6bu4bxfgehfvwxn", "ليهمابتكلموشعربي؟"),
+            ("ihqwcrb4cv8a8dqg056pqjye", "他们为什么不说中文"),
+            ("ihqwctvzc91f659drss3x8bo0yb", "他們爲什麽不說中文"),
+            ("Proprostnemluvesky-uyb24dma41a", "Pročprostěnemluvíčesky"),
+            ("4dbcagdahymbxekheh6e0a7fei0b", "למההםפשוטלאמדבריםעברית"),
+            (
+                "i1baa7eci9glrd9b2ae1bj0hfcgg6iyaf8o0a1dig0cd",
+                "यहलोगहिन्दीक्योंनहींबोलसकतेहैं",
+            ),
+            (
+                "n8jok5ay5dzabd5bym9f0cm5685rrjetr6pdxa",
+                "なぜみんな日本語を話してくれないのか",
+            ),
+            (
+                "b1abfaaepdrnnbgefbadotcwatmq2g4l",
+                "почемужеонинеговорятпорусски",
+            ),
+            (
+                "PorqunopuedensimplementehablarenEspaol-fmd56a",
+                "PorquénopuedensimplementehablarenEspañol",
+            ),
+            (
+                "TisaohkhngthchnitingVit-kjcr8268qyxafd2f1b9g",
+                "TạisaohọkhôngthểchỉnóitiếngViệt",
+            ),
+            ("3B-ww4c5e180e575a65lsy2b", "3年B組金八先生"),
+            (
+                "-with-SUPER-MONKEYS-pc58ag80a8qai00g7n9n",
+                "安室奈美恵-with-SUPER-MONKEYS",
+            ),
+            (
+                "Hello-Another-Way--fc4qua05auwb3674vfr0b",
+                "Hello-Another-Way-それぞれの場所",
+            ),
+            ("2-u9tlzr9756bt3uc0v", "ひとつ屋根の下2"),
+            ("MajiKoi5-783gue6qz075azm5e", "MajiでKoiする5秒前"),
+            ("de-jg4avhby1noc0d", "パフィーdeルンバ"),
+            ("d9juau41awczczp", "そのスピードで"),
+            ("mnchen-3ya", "münchen"),
+            ("e28h", "😀"),
+        ] {
+            let decoded: Option<String> =
+                punycode_decode(encoded).map(|name| name.into_iter().collect());
+            assert_eq!(decoded.as_deref(), Some(name), "{encoded}");
+        }
+    }
+
+    #[test]
     fn a_host_of_253_characters_is_accepted_and_one_of_254_is_not() {
         let label = "a".repeat(63);
         let host = [label.as_str(), &label, &label, &"b".repeat(61)].join(".");
