@@ -13,6 +13,7 @@ pub mod hints;
 pub mod identifiers;
 pub mod input;
 pub mod json;
+pub mod list_reading;
 pub mod masking;
 mod messages;
 pub mod model;

@@ -8,6 +8,7 @@ use super::json::EngineJson;
 use super::{timer, transport};
 use crate::error::{ErrorKind, Failure};
 use crate::hints;
+use crate::list_reading::{ListReading, PAGE_SIZE};
 use crate::masking::Masker;
 use crate::model::{KeypairTask, TaskEntry, TaskList};
 use crate::options::{ClientOptions, Credentials};
@@ -68,10 +69,6 @@ impl OnResponse {
         }
     }
 }
-
-/// Page size when a fleet reads a whole task list: KPS's own default `limit` (the API documents no maximum), so
-/// that a list is one request, and tasks that finish while it is read cannot shift it between pages.
-const PAGE_SIZE: u32 = 1000;
 
 /// The requests of a fleet, sharing one [`Pacer`] and one count.
 #[derive(Default)]
@@ -386,18 +383,17 @@ impl<'a> Caller<'a> {
             .await
     }
 
-    /// Every task of a list, page after page, until a page comes back short or `total` is reached.
+    /// Every task of a list, page after page, as [`ListReading`] decides: complete, or an `INVALID_RESPONSE`
+    /// when its pages cannot make a list within [`crate::list_reading::MAX_PAGES`] pages.
     pub(crate) async fn list_all_tasks(&self, which: &str) -> Result<Vec<TaskEntry>, Failure> {
-        let mut tasks = Vec::new();
+        let mut reading = ListReading::new(which);
         loop {
-            let offset = tasks.len() as u32;
+            let offset = reading.offset();
             let page = self
                 .list_tasks(which, Some(PAGE_SIZE), Some(offset), self.client.timeout_ms)
                 .await?;
-            let short = (page.tasks.len() as u32) < PAGE_SIZE;
-            tasks.extend(page.tasks);
-            if short || tasks.len() as f64 >= page.total {
-                return Ok(tasks);
+            if reading.add(page)? {
+                return Ok(reading.into_tasks());
             }
         }
     }
