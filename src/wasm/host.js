@@ -60,10 +60,20 @@ export async function exchange(url, method, headerLines, body, timeoutMs, signal
     const lines = headerLines.split('\n');
     for (let i = 0; i + 1 < lines.length; i += 2) headers[lines[i]] = lines[i + 1];
     const controller = new AbortController();
+    // Rejects when the exchange is stopped; fetch and the body read are raced against it. Node 20's fetch
+    // (undici) never settles a body read whose gzip fails to decode once the headers came in an earlier
+    // packet, aborted or not (hostile seed 2 exchange 286; tests/js/hostile-regressions.test.mjs).
+    let interrupt;
+    const interrupted = new Promise((_, reject) => {
+      interrupt = reject;
+    });
+    interrupted.catch(() => {});
     const stop = (why) => {
       if (stopped !== 0) return;
       stopped = why;
-      controller.abort(new Error(why === TIMED_OUT ? 'kps-wasm: timed out' : 'kps-wasm: aborted'));
+      const reason = new Error(why === TIMED_OUT ? 'kps-wasm: timed out' : 'kps-wasm: aborted');
+      controller.abort(reason);
+      interrupt(reason);
     };
     timer = setTimeout(stop, timeoutMs, TIMED_OUT);
     if (signal !== undefined) {
@@ -77,7 +87,7 @@ export async function exchange(url, method, headerLines, body, timeoutMs, signal
     if (body !== undefined) init.body = body;
     let response;
     try {
-      response = await fetch(url, init);
+      response = await Promise.race([fetch(url, init), interrupted]);
     } catch (error) {
       return stopped ? new Exchange(stopped) : noResponse(url, error);
     }
@@ -91,7 +101,7 @@ export async function exchange(url, method, headerLines, body, timeoutMs, signal
     }
     result.retryAfter = response.headers.get('retry-after') ?? undefined;
     try {
-      await readBody(response, maxBytes, result);
+      await Promise.race([readBody(response, maxBytes, result), interrupted]);
     } catch {
       // Keep the status and request ID: a response did arrive.
       result.failure = stopped || BODY_CUT;

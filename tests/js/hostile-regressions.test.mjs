@@ -71,3 +71,31 @@ test('an aborted fleet settles within a few timeoutMs even when the server asked
   assert.equal(report.aborted, true);
   assert.ok(ms < 300 + 3 * 1000, `settled after ${Math.round(ms)} ms; aborted at 300 ms, timeoutMs 1000`);
 });
+
+test('a body labelled gzip that is not, sent after its headers, ends in a timeout within timeoutMs', async (t) => {
+  // Hostile seed 2 exchange 286 (a fleet's running-tasks list): Node's fetch never settled the body read,
+  // even once aborted, and the fleet waited for it forever.
+  const server = await scripted((req, res) => {
+    const body = JSON.stringify({ total: 0, tasks: [] });
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', 'Content-Length': body.length });
+    res.flushHeaders();
+    setTimeout(() => res.end(body), 50);
+  });
+  t.after(server.close);
+  const started = performance.now();
+  let timer;
+  const pending = new Promise((resolve) => {
+    timer = setTimeout(resolve, 5000, 'still pending after 5 s');
+  });
+  const outcome = await Promise.race([
+    kps.listRunningTasks({ endpoint: server.url, token: 't', projectId: PROJECT, timeoutMs: 1000, maxAttempts: 1 }).then(
+      () => 'resolved',
+      (error) => error.code,
+    ),
+    pending,
+  ]);
+  clearTimeout(timer);
+  const ms = performance.now() - started;
+  assert.equal(outcome, 'TIMEOUT');
+  assert.ok(ms < 1000 + 500, `settled after ${Math.round(ms)} ms; timeoutMs 1000`);
+});
