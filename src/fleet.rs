@@ -33,6 +33,7 @@
 //!   pacing turn, or a retry after an answer that proved the service did not act): it is `not-started`.
 
 use crate::error::{ErrorKind, Failure};
+use crate::masking::Masker;
 use crate::model::{KeypairTask, TaskEntry};
 use crate::retry::{may_have_acted, proves_not_acted};
 use crate::tasks::TaskPhase;
@@ -380,6 +381,7 @@ impl Fleet {
         running: &[TaskEntry],
         failed: &[TaskEntry],
         now_ms: f64,
+        masker: &Masker,
     ) -> bool {
         let max_attempts = self.max_attempts;
         let aborted = self.aborted;
@@ -414,7 +416,7 @@ impl Fleet {
                 task_id: Some(task.task_id.clone()),
                 status: Some("FAILED_UNBIND".to_owned()),
             };
-            entry.error = Some(listed_failure(task));
+            entry.error = Some(listed_failure(task, masker));
             return true;
         }
         if resend && !aborted && entry.attempts < max_attempts {
@@ -527,7 +529,7 @@ impl Fleet {
 
     /// A task that left the running list and is in the failed list: it failed, for the list's reason.
     /// Returns false when the task is not in `failed` (it must then be confirmed with a GET).
-    pub fn observe_failed(&mut self, index: usize, failed: &[TaskEntry]) -> bool {
+    pub fn observe_failed(&mut self, index: usize, failed: &[TaskEntry], masker: &Masker) -> bool {
         let entry = &mut self.entries[index];
         let Some(task_id) = entry.task_id().map(str::to_owned) else {
             return false;
@@ -539,7 +541,7 @@ impl Fleet {
             task_id: Some(task_id),
             status: Some("FAILED_UNBIND".to_owned()),
         };
-        entry.error = Some(listed_failure(task));
+        entry.error = Some(listed_failure(task, masker));
         true
     }
 
@@ -649,8 +651,10 @@ fn unverified(mut failure: Failure, why: &str) -> Failure {
     failure
 }
 
-/// The failure of a task as the failed-tasks list explains it.
-fn listed_failure(task: &TaskEntry) -> Failure {
+/// The failure of a task as the failed-tasks list explains it. The message joins two of the server's strings
+/// (each masked alone when its answer was parsed), so it is masked again as a whole: a password with a space
+/// could be echoed as the code and the text.
+fn listed_failure(task: &TaskEntry, masker: &Masker) -> Failure {
     let mut message = format!("task {} of server {} failed", task.task_id, task.server_id);
     let code = task.task_error_code.as_deref().filter(|c| !c.is_empty());
     let text = task.task_error_message.as_deref().filter(|m| !m.is_empty());
@@ -660,7 +664,10 @@ fn listed_failure(task: &TaskEntry) -> Failure {
         (None, Some(text)) => message.push_str(&format!(": {text}")),
         (None, None) => {}
     }
-    Failure::local(ErrorKind::TaskFailed, crate::response::excerpt(&message))
+    Failure::local(
+        ErrorKind::TaskFailed,
+        crate::response::excerpt(&masker.mask(&message)),
+    )
 }
 
 fn wait_timed_out(task_id: &str, wait_timeout_ms: f64) -> Failure {
@@ -769,7 +776,7 @@ mod tests {
         assert_eq!(fleet.unbind_failed(0, lost, 1), AfterUnbind::Reconcile);
         assert_eq!(fleet.to_reconcile(), [0]);
         let running = [listed("t-9", "server-0", 1000.0)];
-        assert!(fleet.reconcile(0, &running, &[], 1500.0));
+        assert!(fleet.reconcile(0, &running, &[], 1500.0, &Masker::default()));
         assert_eq!(fleet.entries()[0].task_id(), Some("t-9"));
         assert_eq!(fleet.entries()[0].attempts, 1, "adopted, not sent again");
         assert!(fleet.entries()[0].error.is_none());
@@ -781,7 +788,10 @@ mod tests {
         let mut fleet = Fleet::new(ids(3), 1, 2, false, 1000);
         assert_eq!(fleet.next_unbind(0.0), Some(0));
         fleet.unbind_failed(0, Failure::local(ErrorKind::Network, "no response"), 1);
-        assert!(!fleet.reconcile(0, &[], &[], 10.0), "requeued");
+        assert!(
+            !fleet.reconcile(0, &[], &[], 10.0, &Masker::default()),
+            "requeued"
+        );
         assert_eq!(
             fleet.next_unbind(20.0),
             Some(0),
@@ -789,7 +799,7 @@ mod tests {
         );
         fleet.unbind_failed(0, Failure::local(ErrorKind::Network, "no response"), 2);
         assert_eq!(fleet.entries()[0].attempts, 2);
-        assert!(fleet.reconcile(0, &[], &[], 30.0));
+        assert!(fleet.reconcile(0, &[], &[], 30.0, &Masker::default()));
         let entry = &fleet.entries()[0];
         assert_eq!(
             (entry.outcome(), entry.task_id()),
@@ -819,8 +829,8 @@ mod tests {
             AfterUnbind::Reconcile
         );
         let running = [listed("t-0", "server-0", 0.0)];
-        fleet.reconcile(0, &running, &[], 10.0);
-        fleet.reconcile(1, &running, &[], 10.0);
+        fleet.reconcile(0, &running, &[], 10.0, &Masker::default());
+        fleet.reconcile(1, &running, &[], 10.0, &Masker::default());
         assert_eq!(outcomes(&fleet), ["started", "failed"]);
         assert_eq!(
             fleet.entries()[1].attempts,
@@ -837,7 +847,7 @@ mod tests {
         fleet.next_unbind(now);
         fleet.unbind_failed(0, api(502, "HTTP_502"), 1);
         let old = [listed("t-old", "server-0", now - 6.0 * MINUTE)];
-        fleet.reconcile(0, &[], &old, now + 10.0);
+        fleet.reconcile(0, &[], &old, now + 10.0, &Masker::default());
         assert_eq!(fleet.entries()[0].task_id(), None);
         assert_eq!(fleet.entries()[0].outcome(), Outcome::Started);
 
@@ -848,7 +858,7 @@ mod tests {
             listed("t-old", "server-0", now - 6.0 * MINUTE),
             listed("t-new", "server-0", now - MINUTE),
         ];
-        fleet.reconcile(0, &[], &recent, now + 10.0);
+        fleet.reconcile(0, &[], &recent, now + 10.0, &Masker::default());
         assert_eq!(fleet.entries()[0].outcome(), Outcome::Failed);
         assert_eq!(fleet.entries()[0].task_id(), Some("t-new"));
         let message = &fleet.entries()[0].error.as_ref().unwrap().message;
@@ -869,7 +879,7 @@ mod tests {
             listed("t-earlier", "server-0", now - MINUTE),
             listed("t-now", "server-0", now - 10.0 * MINUTE),
         ];
-        fleet.reconcile(0, &[], &failed[..1], now + 10.0);
+        fleet.reconcile(0, &[], &failed[..1], now + 10.0, &Masker::default());
         assert_eq!(fleet.entries()[0].task_id(), None);
         assert_eq!(fleet.entries()[0].outcome(), Outcome::Started);
 
@@ -877,7 +887,7 @@ mod tests {
         fleet.known_failed(&failed[..1]);
         fleet.next_unbind(now);
         fleet.unbind_failed(0, api(504, "HTTP_504"), 1);
-        fleet.reconcile(0, &[], &failed, now + 10.0);
+        fleet.reconcile(0, &[], &failed, now + 10.0, &Masker::default());
         assert_eq!(
             fleet.entries()[0].task_id(),
             Some("t-now"),
@@ -918,8 +928,11 @@ mod tests {
         let (changed, left) = fleet.observe_running(&running[..1], 200.0);
         assert_eq!((changed.len(), left), (0, vec![1, 2]));
         let failed = [listed("t-1", "server-1", 0.0)];
-        assert!(fleet.observe_failed(1, &failed));
-        assert!(!fleet.observe_failed(2, &failed), "not failed: confirm it");
+        assert!(fleet.observe_failed(1, &failed, &Masker::default()));
+        assert!(
+            !fleet.observe_failed(2, &failed, &Masker::default()),
+            "not failed: confirm it"
+        );
         assert!(fleet.confirmed(2, Ok(task("t-2", "SUCCESS_UNBIND")), 300.0));
         assert_eq!(outcomes(&fleet), ["started", "failed", "succeeded"]);
         assert_eq!(fleet.entries()[1].status(), Some("FAILED_UNBIND"));
@@ -927,6 +940,28 @@ mod tests {
         assert!(fleet.confirmed(0, Ok(task("t-0", "FAILED_UNBIND")), 400.0));
         assert!(fleet.is_done());
         assert_eq!(fleet.totals().failed, 2);
+    }
+
+    #[test]
+    fn a_password_echoed_across_the_listed_error_code_and_text_is_masked_in_the_fleet_message() {
+        let mut fleet = Fleet::new(ids(1), 1, 3, true, 600_000);
+        fleet.next_unbind(0.0);
+        fleet.unbind_started(0, "t-0".into(), 1, 0.0);
+        fleet.observe_running(&[], 100.0);
+        // Neither part holds the password alone: each passed the masker when its answer was parsed.
+        let failed = [TaskEntry {
+            task_error_code: Some("KPS1".to_owned()),
+            task_error_message: Some("hunter22".to_owned()),
+            ..listed("t-0", "server-0", 0.0)
+        }];
+        let masker = Masker::new(["KPS1 hunter22"]);
+        assert!(fleet.observe_failed(0, &failed, &masker));
+        let message = &fleet.entries()[0].error.as_ref().unwrap().message;
+        assert!(
+            message.starts_with("task t-0 of server server-0 failed: "),
+            "{message}"
+        );
+        assert!(!message.contains("hunter22"), "{message}");
     }
 
     #[test]
@@ -988,7 +1023,13 @@ mod tests {
         assert!(!fleet.is_done(), "server-1's unbind is still in flight");
         let timed_out = Failure::local(ErrorKind::Timeout, "no complete response within timeoutMs");
         assert_eq!(fleet.unbind_failed(1, timed_out, 1), AfterUnbind::Reconcile);
-        fleet.reconcile(1, &[listed("t-1", "server-1", 0.0)], &[], 10.0);
+        fleet.reconcile(
+            1,
+            &[listed("t-1", "server-1", 0.0)],
+            &[],
+            10.0,
+            &Masker::default(),
+        );
         assert!(fleet.is_done());
         assert_eq!(
             outcomes(&fleet),
@@ -1028,7 +1069,7 @@ mod tests {
         fleet.unbind_failed(0, api(400, "KPS.0002"), 1);
         let mut other = listed("t-reset", "server-0", 0.0);
         other.operate_type = "RUNNING_RESET".to_owned();
-        fleet.reconcile(0, &[other], &[], 10.0);
+        fleet.reconcile(0, &[other], &[], 10.0, &Masker::default());
         assert_eq!(fleet.entries()[0].outcome(), Outcome::Failed);
         assert_eq!(fleet.entries()[0].task_id(), None);
         assert_eq!(fleet.entries()[0].error.as_ref().unwrap().code, "KPS.0002");
@@ -1040,7 +1081,7 @@ mod tests {
         fleet.next_unbind(0.0);
         fleet.unbind_failed(0, api(504, "HTTP_504"), 1);
         assert!(
-            !fleet.reconcile(0, &[], &[], 10.0),
+            !fleet.reconcile(0, &[], &[], 10.0, &Masker::default()),
             "in neither list: sent again"
         );
         assert_eq!(fleet.next_unbind(20.0), Some(0));
@@ -1128,7 +1169,7 @@ mod tests {
         let mut fleet = Fleet::new(ids(1), 1, 3, false, 1000);
         fleet.next_unbind(0.0);
         fleet.unbind_failed(0, api(504, "HTTP_504"), 1);
-        fleet.reconcile(0, &[], &[], 10.0);
+        fleet.reconcile(0, &[], &[], 10.0, &Masker::default());
         fleet.next_unbind(20.0);
         fleet.unbind_failed(0, api(429, "APIGW.0308"), 3);
         let entry = &fleet.entries()[0];
@@ -1150,7 +1191,7 @@ mod tests {
             operate_type: operate_type.to_owned(),
             ..listed("t-0", "server-0", 0.0)
         };
-        fleet.reconcile(0, &[listed_as("UNBIND")], &[], 10.0);
+        fleet.reconcile(0, &[listed_as("UNBIND")], &[], 10.0, &Masker::default());
         assert_eq!(fleet.entries()[0].status(), Some("RUNNING_UNBIND"));
         let (changed, _) = fleet.observe_running(&[listed_as("READY_UNBIND")], 20.0);
         assert_eq!(changed, [0]);

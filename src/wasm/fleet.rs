@@ -256,9 +256,13 @@ impl Run {
         }
         let lists = self.lists.borrow();
         if let Some(lists) = lists.as_ref() {
-            self.fleet
-                .borrow_mut()
-                .reconcile(index, &lists.running, &lists.failed, Date::now());
+            self.fleet.borrow_mut().reconcile(
+                index,
+                &lists.running,
+                &lists.failed,
+                Date::now(),
+                masker,
+            );
         }
     }
 
@@ -401,7 +405,11 @@ async fn watcher(run: Rc<Run>) -> Result<JsValue, JsValue> {
             .await
             .unwrap_or_default();
         for index in left {
-            if run.fleet.borrow_mut().observe_failed(index, &failed) {
+            if run
+                .fleet
+                .borrow_mut()
+                .observe_failed(index, &failed, &masker)
+            {
                 run.report_progress(index);
                 continue;
             }
