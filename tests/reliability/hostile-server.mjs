@@ -146,10 +146,24 @@ function answer(socket, request, context, later) {
     return preflight(out);
   }
   context.stats.requests++;
-  const behaviour = r.weighted(BEHAVIOURS);
+  const endless = endlessList(context.seed, index, request, path, match?.[3] ?? '');
+  const behaviour = endless ? 'endless-list' : r.weighted(BEHAVIOURS);
   if (context.trace) console.log(`hostile server: ${Math.round(performance.now())} ms exchange ${index}: ${key} #${count} -> ${behaviour}`);
   context.stats.behaviours[behaviour] = (context.stats.behaviours[behaviour] ?? 0) + 1;
   PLAYS[behaviour](out);
+}
+
+/**
+ * A fleet's whole-list reading (pages of `limit=1000`) that never ends by itself, for one list of one exchange
+ * in ten: every page full, with a huge `total`, the same page whatever the offset, or fresh pages up to the
+ * largest list a fleet reads (100,000 tasks). The same for every page of that list, so the reading meets it
+ * page after page; `null` for any other request.
+ */
+function endlessList(seed, index, request, path, query) {
+  if (request.method !== 'GET' || !/\/(running|failed)-tasks$/.test(path) || !/[?&]limit=1000(&|$)/.test(query)) return null;
+  const r = stream(seed, index, 'endless-list', path);
+  if (!r.chance(0.1)) return null;
+  return r.weighted([['huge-total', 1], ['same-page', 1], ['largest', 1]]);
 }
 
 /** CORS response headers: right most of the time, missing or wrong now and then (the browser must refuse). */
@@ -464,6 +478,24 @@ const PLAYS = {
   huge: ({ socket, r, cors }) => {
     const padding = 'x'.repeat(r.pick([(1 << 20) + 10, 2 << 20, (1 << 20) - 40]));
     respond(socket, 202, [...cors, ...requestId(r), ...jsonType], json({ task_id: uuid(r), padding }));
+  },
+
+  'endless-list': ({ socket, r, cors, context, index, request, path }) => {
+    const query = request.target.slice(request.target.indexOf('?'));
+    const offset = Number(/[?&]offset=(\d+)/.exec(query)?.[1] ?? 0);
+    const kind = endlessList(context.seed, index, request, path, query);
+    // The same page whatever the offset comes from a stream of the list alone; the others from the offset.
+    const page = stream(context.seed, index, 'endless-page', path, kind === 'same-page' ? 0 : offset);
+    const failed = path.endsWith('failed-tasks');
+    const tasks = Array.from({ length: 1000 }, () => ({
+      task_id: uuid(page),
+      operate_type: 'unbind',
+      task_time: Date.now(),
+      server_id: uuid(page),
+      ...(failed ? { task_error_code: 'KPS.6009', task_error_msg: 'keypair verify failed' } : {}),
+    }));
+    const total = { 'huge-total': r.int(1e6, 1e9), 'same-page': 5000, largest: 100000 }[kind];
+    respond(socket, 200, [...cors, ...requestId(r), ...jsonType], json({ total, tasks }));
   },
 
   'odd-json': (out) => {
