@@ -16,6 +16,7 @@
 
 use kps_wasm::error::{ErrorKind, Failure};
 use kps_wasm::fleet::{AfterUnbind, Fleet, Outcome, ServerState};
+use kps_wasm::masking::Masker;
 use kps_wasm::model::{KeypairTask, TaskEntry};
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -268,7 +269,7 @@ fn reconcile(
             world.list(TaskState::Running),
             world.list(TaskState::Failed),
         );
-        fleet.reconcile(index, &running, &failed, world.now);
+        fleet.reconcile(index, &running, &failed, world.now, &Masker::default());
     } else {
         fleet.lists_unreadable(index, &lost(0));
     }
@@ -466,7 +467,7 @@ fn step(
                 Vec::new()
             };
             for index in left {
-                if fleet.observe_failed(index, &failed) {
+                if fleet.observe_failed(index, &failed, &Masker::default()) {
                     continue;
                 }
                 let Some(task_id) = fleet.entries()[index].task_id().map(str::to_owned) else {
