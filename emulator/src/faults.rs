@@ -27,7 +27,9 @@
 //! (`{"status":"FAILED","error_code":"KPS.6009","error_msg":...}`), `not-json` (`text/plain` text),
 //! `invalid-utf8` (JSON-typed bytes that are not UTF-8), `truncated` (`Content-Length` larger than what is sent,
 //! then the connection closes), `huge` (a valid 20 MiB JSON body with a `task_id`) and `redirect` (307 to
-//! [`REDIRECT_TARGET`], which answers every method with a task ID: a client that follows it succeeds).
+//! [`REDIRECT_TARGET`], which answers every method with a task ID: a client that follows it succeeds), and
+//! `endless-page` (a full page of a task list: 1000 fresh tasks and a `total` of 1,000,000,000, as a server
+//! that never lets a whole-list reading end would answer).
 //!
 //! Two body kinds play a server that echoes what it receives (a misconfigured gateway, a debug proxy, a hostile
 //! endpoint), so a client's secret masking is tested for real. Both put the request's credential (its
@@ -87,6 +89,9 @@ pub const MAX_RULES: usize = 1000;
 /// Longest accepted `delay`.
 pub const MAX_DELAY_MS: u64 = 60_000;
 
+/// Tasks in an `endless-page` answer: a full page of the package's whole-list reading.
+const ENDLESS_PAGE_TASKS: usize = 1000;
+
 /// What the faulty response carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyKind {
@@ -118,6 +123,8 @@ pub enum BodyKind {
     Echo,
     /// The request's credential as every identifier.
     EchoIds,
+    /// 1000 fresh tasks of a list whose `total` is 10⁹.
+    EndlessPage,
 }
 
 impl BodyKind {
@@ -136,6 +143,7 @@ impl BodyKind {
             "redirect" => Self::Redirect,
             "echo" => Self::Echo,
             "echo-ids" => Self::EchoIds,
+            "endless-page" => Self::EndlessPage,
             _ => return None,
         })
     }
@@ -145,6 +153,7 @@ impl BodyKind {
             Self::Error => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Html => StatusCode::BAD_GATEWAY,
             Self::Redirect => StatusCode::TEMPORARY_REDIRECT,
+            Self::EndlessPage => StatusCode::OK,
             _ => StatusCode::ACCEPTED,
         }
     }
@@ -226,7 +235,7 @@ pub fn parse_spec(spec: &str) -> Result<FaultPlan, String> {
                 let kind = BodyKind::parse(v).ok_or_else(|| {
                     format!(
                         "unknown body kind {v:?}: expected error, html, empty, no-task-id, numeric-task-id, \
-                         failed, not-json, invalid-utf8, truncated, huge, redirect, echo or echo-ids"
+                         failed, not-json, invalid-utf8, truncated, huge, redirect, echo, echo-ids or endless-page"
                     )
                 })?;
                 body.replace(kind).is_some()
@@ -422,6 +431,12 @@ pub fn fault_response(
                 .headers_mut()
                 .insert(header::CONTENT_LENGTH, HeaderValue::from(full.len()));
             response
+        }
+        Some(BodyKind::EndlessPage) => {
+            let tasks: Vec<_> = (0..ENDLESS_PAGE_TASKS)
+                .map(|_| serde_json::json!({ "task_id": ids.task_id(), "operate_type": "UNBIND", "task_time": 0 }))
+                .collect();
+            json_bytes_response(status, serde_json::json!({ "total": 1e9, "tasks": tasks }).to_string())
         }
         Some(BodyKind::Huge) => {
             let prefix = format!("{{\"task_id\":\"{}\",\"padding\":\"", ids.task_id());

@@ -171,6 +171,22 @@ async fn a_huge_body_is_20_mib_of_valid_json() {
 }
 
 #[tokio::test]
+async fn an_endless_page_is_a_full_page_of_fresh_tasks_of_a_list_that_never_ends() {
+    let emulator = Emulator::start().await;
+    let response = emulator.send(faulty("body=endless-page")).await;
+    assert_eq!(response.status, 200);
+    let body = response.json();
+    assert_eq!(body["total"].as_f64(), Some(1e9));
+    let tasks = body["tasks"].as_array().expect("tasks");
+    assert_eq!(tasks.len(), 1000);
+    let again = emulator.send(faulty("body=endless-page")).await.json();
+    assert_ne!(
+        again["tasks"][0]["task_id"], tasks[0]["task_id"],
+        "fresh tasks on every page"
+    );
+}
+
+#[tokio::test]
 async fn a_delay_holds_the_answer_then_handles_the_request_normally() {
     let emulator = Emulator::start().await;
     let started = Instant::now();

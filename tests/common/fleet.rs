@@ -425,6 +425,37 @@ async fn task_lists_that_cannot_be_read_after_a_lost_answer_never_lead_to_a_seco
 }
 
 #[wasm_bindgen_test]
+async fn a_task_list_of_endless_full_pages_is_unreadable_and_never_leads_to_a_second_unbind() {
+    let server = fleet_server(9);
+    add_fault_rule(
+        json!({ "fault": "status=504,after", "method": "POST", "path": "/keypairs/disassociate",
+                "times": 1 }),
+    )
+    .await;
+    // A full page of a list that says it holds 10⁹ tasks: read on, it would never end.
+    add_fault_rule(
+        json!({ "fault": "body=endless-page", "method": "GET", "path": "/running-tasks", "times": 1 }),
+    )
+    .await;
+    let report = wasm::disassociate_keypairs(fleet_options(
+        json!([server.clone()]),
+        json!({ "wait": false }),
+    ))
+    .await
+    .expect("report");
+    let line = &results(&report)[0];
+    assert_eq!(text(line, "outcome"), "started");
+    assert!(get(line, "taskId").is_undefined(), "no task ID is known");
+    let message = text(&get(line, "error"), "message");
+    assert!(
+        message.contains("the running-tasks list cannot be read whole: it counts 1000000000 tasks")
+            && message.contains("check the server"),
+        "{message}"
+    );
+    assert_eq!(tasks_per_server(&[server]).await, [1], "not sent again");
+}
+
+#[wasm_bindgen_test]
 async fn a_result_s_attempts_and_its_error_s_count_the_same_requests_sent() {
     let servers = [fleet_server(7), fleet_server(8)];
     add_fault_rule(
