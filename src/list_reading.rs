@@ -25,6 +25,8 @@ pub struct ListReading<'a> {
     /// Entries received, repeats included: the next page's offset.
     received: u32,
     pages: u32,
+    /// When the whole reading must be over, if it has a deadline ([`ListReading::within`]).
+    deadline_ms: Option<f64>,
 }
 
 impl<'a> ListReading<'a> {
@@ -36,7 +38,52 @@ impl<'a> ListReading<'a> {
             seen: BTreeSet::new(),
             received: 0,
             pages: 0,
+            deadline_ms: None,
         }
+    }
+
+    /// This reading, over by `deadline_ms` in all, pages included: for an aborted fleet, whose report must
+    /// come within a few `timeoutMs` (unaborted, each page has its `timeoutMs` and waits for its turn at the
+    /// gateway's pace, which no wall-clock budget could foresee).
+    pub fn within(mut self, deadline_ms: f64) -> ListReading<'a> {
+        self.deadline_ms = Some(deadline_ms);
+        self
+    }
+
+    /// The `timeoutMs` of the next page at `now_ms`: `timeout_ms`, or what is left before the deadline; a
+    /// `TIMEOUT` failure when nothing is.
+    pub fn page_timeout(&self, now_ms: f64, timeout_ms: u32) -> Result<u32, Failure> {
+        let Some(deadline_ms) = self.deadline_ms else {
+            return Ok(timeout_ms);
+        };
+        let left = deadline_ms - now_ms;
+        if left < 1.0 {
+            return Err(self.out_of_time());
+        }
+        Ok((left as u32).min(timeout_ms))
+    }
+
+    /// What a page that failed with `failure` at `now_ms` makes of the reading: past the deadline, a timeout
+    /// is the reading's (a page's own timeout then names only what was left of it).
+    pub fn page_failed(&self, failure: Failure, now_ms: f64) -> Failure {
+        match self.deadline_ms {
+            Some(deadline_ms)
+                if failure.kind == ErrorKind::Timeout && now_ms >= deadline_ms - 1.0 =>
+            {
+                self.out_of_time()
+            }
+            _ => failure,
+        }
+    }
+
+    fn out_of_time(&self) -> Failure {
+        Failure::local(
+            ErrorKind::Timeout,
+            format!(
+                "the {} list was not read whole in time after the fleet's abort (pages read: {})",
+                self.which, self.pages
+            ),
+        )
     }
 
     /// The `offset` of the next page to ask for (`limit` is [`PAGE_SIZE`]).
@@ -218,6 +265,29 @@ mod tests {
             "{}",
             failure.message
         );
+    }
+
+    #[test]
+    fn a_reading_with_a_deadline_gives_each_page_what_is_left_and_none_past_it() {
+        let mut reading = ListReading::new("failed-tasks").within(2500.0);
+        assert_eq!(reading.page_timeout(0.0, 2000), Ok(2000));
+        assert_eq!(reading.add(page(0, PAGE_SIZE, 5000.0)), Ok(false));
+        assert_eq!(reading.page_timeout(1000.0, 2000), Ok(1500));
+        let failure = reading.page_timeout(2500.0, 2000).unwrap_err();
+        assert_eq!(failure.kind, ErrorKind::Timeout);
+        assert_eq!(
+            failure.message,
+            "the failed-tasks list was not read whole in time after the fleet's abort (pages read: 1)"
+        );
+        let page_timed_out =
+            Failure::local(ErrorKind::Timeout, "no complete response within 1500 ms");
+        assert_eq!(reading.page_failed(page_timed_out.clone(), 2500.0), failure);
+        assert_eq!(
+            reading.page_failed(page_timed_out.clone(), 2000.0),
+            page_timed_out
+        );
+        let unbounded = ListReading::new("failed-tasks");
+        assert_eq!(unbounded.page_timeout(1e12, 2000), Ok(2000));
     }
 
     #[test]

@@ -384,14 +384,21 @@ impl<'a> Caller<'a> {
     }
 
     /// Every task of a list, page after page, as [`ListReading`] decides: complete, or an `INVALID_RESPONSE`
-    /// when its pages cannot make a list within [`crate::list_reading::MAX_PAGES`] pages.
+    /// when its pages cannot make a list within [`crate::list_reading::MAX_PAGES`] pages. After a fleet's abort
+    /// ([`Caller::without_turns`]), the whole reading fits in one `timeoutMs`.
     pub(crate) async fn list_all_tasks(&self, which: &str) -> Result<Vec<TaskEntry>, Failure> {
+        let timeout_ms = self.client.timeout_ms;
         let mut reading = ListReading::new(which);
+        if !self.waits_for_turn {
+            reading = reading.within(Date::now() + f64::from(timeout_ms));
+        }
         loop {
             let offset = reading.offset();
+            let page_timeout = reading.page_timeout(Date::now(), timeout_ms)?;
             let page = self
-                .list_tasks(which, Some(PAGE_SIZE), Some(offset), self.client.timeout_ms)
-                .await?;
+                .list_tasks(which, Some(PAGE_SIZE), Some(offset), page_timeout)
+                .await
+                .map_err(|failure| reading.page_failed(failure, Date::now()))?;
             if reading.add(page)? {
                 return Ok(reading.into_tasks());
             }
