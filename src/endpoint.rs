@@ -789,9 +789,10 @@ fn parse_port(port: &str, field: &str) -> Result<u16, Failure> {
             [field, "'s port must be a number from 1 to 65535"].concat(),
         ));
     }
+    // Without leading zeros, a number up to 65535 has at most 5 digits; a longer one fails to parse or is larger.
     let significant = port.trim_start_matches('0');
     match significant.parse::<u32>() {
-        Ok(value @ 1..=65535) if significant.len() <= 5 => Ok(value as u16),
+        Ok(value @ 1..=65535) => Ok(value as u16),
         _ => {
             let got = match significant {
                 "" => "0",
