@@ -195,7 +195,7 @@ export interface FleetResult {
    * `KPS.6004` (outcome `succeeded`, no `taskId`: the key is off the server, by a task not known).
    */
   status?: 'READY_UNBIND' | 'RUNNING_UNBIND' | 'SUCCESS_UNBIND' | 'FAILED_UNBIND' | 'KEYPAIR_NOT_BOUND' | (string & {});
-  /** Unbind requests actually sent for this server (retries and resends included; at most `maxAttempts`); its `error.attempts` is the same number. */
+  /** Unbind requests actually sent for this server (retries and resends included; at most `maxAttempts`); its `error.attempts` is the same number, or 1 for a server aborted before its first request (0 here). */
   attempts: number;
   /** Why it failed or stopped, as `KpsError.toJSON()` gives it. */
   error?: KpsErrorJSON;

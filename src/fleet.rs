@@ -471,7 +471,19 @@ impl Fleet {
     pub fn abort(&mut self, error: &Failure) {
         self.aborted = true;
         for entry in &mut self.entries {
-            if entry.state == ServerState::Queued {
+            if entry.state != ServerState::Queued {
+                continue;
+            }
+            if entry.lost {
+                // Queued to be sent again after a lost answer: what that answer was is still unknown.
+                entry.state = ServerState::Unknown;
+                entry.error = entry.error.take().map(|lost| {
+                    unverified(
+                        lost,
+                        "the fleet was aborted before the unbind could be sent again to find out",
+                    )
+                });
+            } else {
                 entry.state = ServerState::NotStarted;
                 entry.error.get_or_insert_with(|| error.clone());
             }
@@ -1180,6 +1192,40 @@ mod tests {
             .unwrap()
             .message
             .contains("may have been performed"));
+    }
+
+    #[test]
+    fn a_lost_answer_queued_to_be_sent_again_when_the_fleet_aborts_is_never_reported_not_started() {
+        let mut fleet = Fleet::new(ids(2), 1, 3, false, 1000);
+        fleet.next_unbind(0.0);
+        fleet.unbind_failed(0, api(504, "HTTP_504"), 1);
+        fleet.reconcile(0, &[], &[], 10.0, &Masker::default());
+        fleet.abort(&Failure::local(ErrorKind::Abort, "aborted"));
+        assert_eq!(
+            fleet.next_unbind(20.0),
+            None,
+            "nothing is sent after the abort"
+        );
+        let lost = &fleet.entries()[0];
+        assert_eq!(
+            (lost.outcome(), lost.task_id(), lost.attempts),
+            (Outcome::Started, None, 1)
+        );
+        let error = lost.error.as_ref().unwrap();
+        assert_eq!(error.code, "HTTP_504");
+        assert!(
+            error
+                .message
+                .contains("aborted before the unbind could be sent again")
+                && error.message.contains("check the server"),
+            "{}",
+            error.message
+        );
+        assert_eq!(
+            fleet.entries()[1].outcome(),
+            Outcome::NotStarted,
+            "a server never sent is not-started"
+        );
     }
 
     #[test]

@@ -109,6 +109,15 @@ impl<'a> ListReading<'a> {
         self.received = self
             .received
             .saturating_add(u32::try_from(size).unwrap_or(u32::MAX));
+        // Before `total` is trusted: a server that ignores `offset` repeats its full first page, and with a
+        // `total` under two pages that repeat would otherwise read as the list's end.
+        if size >= PAGE_SIZE as usize && new == 0 {
+            return Err(self.unreadable(format!(
+                "page {} (offset {}) repeats tasks of earlier pages only",
+                self.pages,
+                self.received - PAGE_SIZE
+            )));
+        }
         if size < PAGE_SIZE as usize || f64::from(self.received) >= page.total {
             return Ok(true);
         }
@@ -117,13 +126,6 @@ impl<'a> ListReading<'a> {
             return Err(self.unreadable(format!(
                 "it counts {} tasks, more than the {most} a fleet reads",
                 page.total
-            )));
-        }
-        if new == 0 {
-            return Err(self.unreadable(format!(
-                "page {} (offset {}) repeats tasks of earlier pages only",
-                self.pages,
-                self.received - PAGE_SIZE
             )));
         }
         if self.pages >= MAX_PAGES {
@@ -249,6 +251,19 @@ mod tests {
             failure
                 .message
                 .ends_with("page 2 (offset 1000) repeats tasks of earlier pages only"),
+            "{}",
+            failure.message
+        );
+    }
+
+    #[test]
+    fn a_repeated_full_page_is_unreadable_even_when_its_count_reaches_a_small_total() {
+        let failure = failure_of([page(0, PAGE_SIZE, 1500.0), page(0, PAGE_SIZE, 1500.0)]);
+        assert_eq!(failure.code, "INVALID_RESPONSE");
+        assert!(
+            failure
+                .message
+                .ends_with("repeats tasks of earlier pages only"),
             "{}",
             failure.message
         );
