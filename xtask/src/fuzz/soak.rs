@@ -23,26 +23,34 @@ struct Size {
     warmup: u64,
     /// A checkpoint every this many calls after the warm-up.
     every: u64,
+    /// How far the wasm memory may grow after the warm-up.
+    wasm_slack: u64,
 }
 
+/// A quarter of the calls as the warm-up: with 256 calls in flight the allocator's high-water mark follows
+/// the largest burst of live requests, and the wasm memory has been seen to take its last 64 KiB page as late
+/// as between 5,000 and 10,000 calls (seed 0x18ed59671633d0a7), then not one byte more over 30,000 calls. A
+/// leak of 3 bytes a call over the 30,000 calls after the warm-up takes a page, and fails the run.
 const FULL: Size = Size {
     calls: 40_000,
-    warmup: 2_000,
+    warmup: 10_000,
     every: 5_000,
+    wasm_slack: 0,
 };
 
-/// The warm-up as long as the full run's: the wasm memory has been seen to take its last page between 1,000
-/// and 2,000 calls.
+/// The smoke's 1,000 calls after its warm-up cannot tell a leak from that late page: it allows one (a leak of
+/// 64 bytes a call still fails it); the full run allows none.
 const SMOKE: Size = Size {
     calls: 3_000,
     warmup: 2_000,
     every: 500,
+    wasm_slack: 64 * 1024,
 };
 
 /// How far the JS heap (after GC) may end above its warm-up checkpoint. It still rises by 0.3–1.6 MiB up to
 /// about 9,000 calls, then moves by up to 0.5 MiB from checkpoint to checkpoint with no trend (seen over five
-/// runs, checkpoints every 1,000 or 5,000 calls); a leak of 80 bytes a call (one retained closure or promise)
-/// over the 38,000 calls after the warm-up is 3 MiB. The wasm memory has no tolerance: it never shrinks, so
+/// runs, checkpoints every 1,000 or 5,000 calls); a leak of 105 bytes a call (one retained closure or promise)
+/// over the 30,000 calls after the warm-up is 3 MiB. The wasm memory has no tolerance: it never shrinks, so
 /// any growth after the warm-up is kept for good.
 const HEAP_TOLERANCE: u64 = 3 * 1024 * 1024;
 
@@ -103,7 +111,7 @@ pub fn run(given: &StageRun) -> Result<Figures> {
         fail!("the soak script printed no result");
     };
     let soak = parse(&Json::parse(last)?)?;
-    let problems = problems(&soak);
+    let problems = problems(&soak, size.wasm_slack);
     if !problems.is_empty() {
         fail!("{}; {replay} replays it", problems.join("; "));
     }
@@ -145,7 +153,7 @@ fn parse(json: &Json) -> Result<Soak> {
 }
 
 /// Everything that did not hold, empty when the soak passed.
-fn problems(soak: &Soak) -> Vec<String> {
+fn problems(soak: &Soak, wasm_slack: u64) -> Vec<String> {
     let mut problems = soak.first_failures.clone();
     if soak.failed > 0 {
         problems.push(format!("{} of {} calls failed", soak.failed, soak.calls));
@@ -178,7 +186,7 @@ fn problems(soak: &Soak) -> Vec<String> {
         return problems;
     };
     let last = after.last().unwrap_or(warm);
-    if last.wasm_bytes > warm.wasm_bytes {
+    if last.wasm_bytes > warm.wasm_bytes + wasm_slack {
         problems.push(format!(
             "the wasm memory grew after the warm-up: {} bytes at {} calls, {} at {}",
             warm.wasm_bytes, warm.calls, last.wasm_bytes, last.calls
@@ -311,14 +319,14 @@ mod tests {
 
     #[test]
     fn a_flat_soak_with_every_call_succeeded_passes() {
-        assert_eq!(problems(&flat()), Vec::<String>::new());
+        assert_eq!(problems(&flat(), 0), Vec::<String>::new());
     }
 
     #[test]
     fn wasm_memory_grown_by_one_page_after_the_warm_up_is_a_leak() {
         let mut leaky = flat();
         leaky.checkpoints.last_mut().unwrap().wasm_bytes += 64 * 1024;
-        let problems = problems(&leaky);
+        let problems = problems(&leaky, 0);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(
             problems[0].starts_with("the wasm memory grew"),
@@ -327,15 +335,24 @@ mod tests {
     }
 
     #[test]
+    fn the_smoke_allows_one_late_page_of_wasm_memory_and_no_more() {
+        let mut late = flat();
+        late.checkpoints.last_mut().unwrap().wasm_bytes += 64 * 1024;
+        assert_eq!(problems(&late, SMOKE.wasm_slack), Vec::<String>::new());
+        late.checkpoints.last_mut().unwrap().wasm_bytes += 64 * 1024;
+        assert!(problems(&late, SMOKE.wasm_slack)[0].starts_with("the wasm memory grew"));
+    }
+
+    #[test]
     fn a_js_heap_that_ends_over_the_tolerance_or_rises_at_every_checkpoint_is_a_leak() {
         let mut over = flat();
         over.checkpoints.last_mut().unwrap().heap_bytes = (12.3 * MIB as f64) as u64 + 4 * MIB;
-        assert!(problems(&over)[0].starts_with("the JS heap grew after the warm-up"));
+        assert!(problems(&over, 0)[0].starts_with("the JS heap grew after the warm-up"));
         let creeping = soak(
             &[3.2, 12.3, 12.4, 12.5, 12.6, 12.7, 12.8, 12.9, 13.0, 13.1],
             &[1088; 10],
         );
-        assert!(problems(&creeping)[0].starts_with("the JS heap grew at every checkpoint"));
+        assert!(problems(&creeping, 0)[0].starts_with("the JS heap grew at every checkpoint"));
     }
 
     #[test]
@@ -348,7 +365,7 @@ mod tests {
         bad.listeners_left = 1;
         bad.signal_aborted = true;
         assert_eq!(
-            problems(&bad),
+            problems(&bad, 0),
             [
                 "call 7 (token): KpsTimeoutError",
                 "2 of 40000 calls failed",
@@ -359,7 +376,7 @@ mod tests {
         );
         let mut lost = flat();
         lost.succeeded = 39_999;
-        assert_eq!(problems(&lost), ["39999 of 40000 calls settled"]);
+        assert_eq!(problems(&lost, 0), ["39999 of 40000 calls settled"]);
     }
 
     #[test]
