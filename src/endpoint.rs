@@ -1494,7 +1494,7 @@ mod tests {
         }
     }
 
-    /// RFC 3492 §7.1's sample strings (and two short ones), each checked with Python's `punycode` codec: a
+    /// RFC 3492 §7.1's sample strings (and five more), each checked with Python's `punycode` codec: a
     /// decoder that accepts the right labels but decodes them wrongly would let `fetch` see another name.
     #[test]
     fn punycode_labels_decode_to_the_names_of_rfc_3492_s_samples() {
@@ -1539,6 +1539,11 @@ mod tests {
             ("d9juau41awczczp", "そのスピードで"),
             ("mnchen-3ya", "münchen"),
             ("e28h", "😀"),
+            // Found by search: bias adaptation at its threshold (a delta of exactly 455), and just above it
+            // (459 and 476).
+            ("ab-era24en61pnjah195as2zd", "ab鸷ガŇふǽ櫢"),
+            ("pea72d664s", "Ɏ掂ě"),
+            ("ab-9va77e0271b15j", "abȿƀ礡焺"),
         ] {
             let decoded: Option<String> =
                 punycode_decode(encoded).map(|name| name.into_iter().collect());
