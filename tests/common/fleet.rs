@@ -391,30 +391,39 @@ async fn a_lost_answer_whose_task_ended_before_the_lists_were_read_is_a_success_
     assert_eq!(tasks_per_server(&[server]).await, [1]);
 }
 
-#[wasm_bindgen_test]
-async fn task_lists_that_cannot_be_read_after_a_lost_answer_never_lead_to_a_second_unbind() {
-    let server = fleet_server(6);
+/// The result of a one-server fleet (no wait) whose unbind is performed but its answer lost (a 504), while
+/// the running-tasks list answers with `list_fault` `times` times: the list it needs to find the task.
+async fn a_lost_unbind_reconciled_with_a_running_list_that(
+    server: &str,
+    list_fault: &str,
+    times: u32,
+) -> JsValue {
     add_fault_rule(
         json!({ "fault": "status=504,after", "method": "POST", "path": "/keypairs/disassociate",
                 "times": 1 }),
     )
     .await;
-    // Every attempt of the running-tasks read (maxAttempts 3) fails.
     add_fault_rule(
-        json!({ "fault": "status=500", "method": "GET", "path": "/running-tasks", "times": 3 }),
+        json!({ "fault": list_fault, "method": "GET", "path": "/running-tasks", "times": times }),
     )
     .await;
-    let report = wasm::disassociate_keypairs(fleet_options(
-        json!([server.clone()]),
-        json!({ "wait": false }),
-    ))
-    .await
-    .expect("report");
-    let line = &results(&report)[0];
-    assert_eq!(text(line, "outcome"), "started");
-    assert!(get(line, "taskId").is_undefined(), "no task ID is known");
-    assert_eq!(number(line, "attempts"), 1.0);
-    let error = get(line, "error");
+    let report =
+        wasm::disassociate_keypairs(fleet_options(json!([server]), json!({ "wait": false })))
+            .await
+            .expect("report");
+    let line = results(&report)[0].clone();
+    assert_eq!(text(&line, "outcome"), "started");
+    assert!(get(&line, "taskId").is_undefined(), "no task ID is known");
+    line
+}
+
+#[wasm_bindgen_test]
+async fn task_lists_that_cannot_be_read_after_a_lost_answer_never_lead_to_a_second_unbind() {
+    let server = fleet_server(6);
+    // Every attempt of the running-tasks read (maxAttempts 3) fails.
+    let line = a_lost_unbind_reconciled_with_a_running_list_that(&server, "status=500", 3).await;
+    assert_eq!(number(&line, "attempts"), 1.0);
+    let error = get(&line, "error");
     assert_eq!(text(&error, "code"), "HTTP_504");
     let message = text(&error, "message");
     assert!(
@@ -427,26 +436,10 @@ async fn task_lists_that_cannot_be_read_after_a_lost_answer_never_lead_to_a_seco
 #[wasm_bindgen_test]
 async fn a_task_list_of_endless_full_pages_is_unreadable_and_never_leads_to_a_second_unbind() {
     let server = fleet_server(9);
-    add_fault_rule(
-        json!({ "fault": "status=504,after", "method": "POST", "path": "/keypairs/disassociate",
-                "times": 1 }),
-    )
-    .await;
     // A full page of a list that says it holds 10⁹ tasks: read on, it would never end.
-    add_fault_rule(
-        json!({ "fault": "body=endless-page", "method": "GET", "path": "/running-tasks", "times": 1 }),
-    )
-    .await;
-    let report = wasm::disassociate_keypairs(fleet_options(
-        json!([server.clone()]),
-        json!({ "wait": false }),
-    ))
-    .await
-    .expect("report");
-    let line = &results(&report)[0];
-    assert_eq!(text(line, "outcome"), "started");
-    assert!(get(line, "taskId").is_undefined(), "no task ID is known");
-    let message = text(&get(line, "error"), "message");
+    let line =
+        a_lost_unbind_reconciled_with_a_running_list_that(&server, "body=endless-page", 1).await;
+    let message = text(&get(&line, "error"), "message");
     assert!(
         message.contains("the running-tasks list cannot be read whole: it counts 1000000000 tasks")
             && message.contains("check the server"),
