@@ -57,6 +57,9 @@ pub enum ServerState {
     Reconciling {
         /// Whether the unbind may be sent again when no task is found (false for `KPS.0002`).
         resend: bool,
+        /// The readings of the lists started before the answer came ([`Fleet::reading_started`]): only a
+        /// later one can show its task.
+        after_reading: u32,
     },
     /// The task runs; `status` is the last one seen.
     Started { task_id: String, status: String },
@@ -117,12 +120,19 @@ impl Outcome {
 }
 
 impl FleetEntry {
-    /// The outcome this entry would have if the fleet ended now.
+    /// The outcome this entry would have if the fleet ended now. A server whose unbind's answer was lost is
+    /// `started` until the fleet knows more (its task is looked for, or it is sent again to find out): that
+    /// unbind may have been performed, and `not-started` would invite sending it again.
     pub fn outcome(&self) -> Outcome {
         match self.state {
             ServerState::Succeeded { .. } | ServerState::Unbound => Outcome::Succeeded,
             ServerState::Failed { .. } => Outcome::Failed,
             ServerState::Started { .. } | ServerState::Unknown => Outcome::Started,
+            ServerState::Queued | ServerState::Unbinding | ServerState::Reconciling { .. }
+                if self.lost =>
+            {
+                Outcome::Started
+            }
             ServerState::Queued
             | ServerState::Unbinding
             | ServerState::Reconciling { .. }
@@ -194,6 +204,10 @@ pub struct Fleet {
     aborted: bool,
     /// The IDs of the failed tasks listed when the fleet started, when that list could be read.
     failed_before: Option<Vec<String>>,
+    /// Readings of the task lists started so far to reconcile lost answers, and the number of the one under
+    /// way: one reading serves every server whose answer was lost before it started.
+    readings_started: u32,
+    reading: Option<u32>,
 }
 
 /// What an unbind's failure leads to.
@@ -236,6 +250,8 @@ impl Fleet {
             wait_timeout_ms: f64::from(wait_timeout_ms),
             aborted: false,
             failed_before: None,
+            readings_started: 0,
+            reading: None,
         }
     }
 
@@ -324,6 +340,7 @@ impl Fleet {
         self.in_flight = self.in_flight.saturating_sub(1);
         let ambiguous = may_have_acted(&failure) || failure.kind == ErrorKind::Timeout;
         let in_progress = failure.kind == ErrorKind::Api && failure.code == "KPS.0002";
+        let after_reading = self.readings_started;
         let entry = &mut self.entries[index];
         entry.attempts = entry.attempts.max(attempts);
         failure.attempts = entry.attempts.max(1);
@@ -335,7 +352,10 @@ impl Fleet {
             return AfterUnbind::Settled;
         }
         entry.state = if ambiguous || in_progress {
-            ServerState::Reconciling { resend: ambiguous }
+            ServerState::Reconciling {
+                resend: ambiguous,
+                after_reading,
+            }
         } else if entry.lost {
             // A resend refused: what the lost unbind did is still unknown.
             ServerState::Unknown
@@ -373,6 +393,67 @@ impl Fleet {
             .collect()
     }
 
+    /// Whether the driver should read the task lists now ([`Fleet::reading_started`], then
+    /// [`Fleet::lists_read`]): a server's task is to be looked for and no reading is under way. After an
+    /// abort, only once no unbind is in flight (its answer may be lost too): one reading after the last of
+    /// them then serves every server, so that an aborted fleet ends within one `timeoutMs` for the unbinds in
+    /// flight and one reading of the two lists.
+    pub fn reading_due(&self) -> bool {
+        self.reading.is_none()
+            && (!self.aborted || self.in_flight == 0)
+            && self
+                .entries
+                .iter()
+                .any(|e| matches!(e.state, ServerState::Reconciling { .. }))
+    }
+
+    /// The driver starts reading the task lists.
+    pub fn reading_started(&mut self) {
+        self.readings_started += 1;
+        self.reading = Some(self.readings_started);
+    }
+
+    /// The reading under way ended at `now_ms` with the lists (`running`, `failed`) or the failure that
+    /// stopped it. It serves every server whose answer came before it started: each is reconciled with the
+    /// lists ([`Fleet::reconcile`]), or, when they could not be read, left without evidence
+    /// ([`Fleet::lists_unreadable`]). A server whose answer came later waits for the next reading; an abort
+    /// serves none (the fleet is aborted, and the next reading is made without the signal). Returns the
+    /// servers served, to report.
+    pub fn lists_read(
+        &mut self,
+        lists: Result<(&[TaskEntry], &[TaskEntry]), &Failure>,
+        now_ms: f64,
+        masker: &Masker,
+    ) -> Vec<usize> {
+        let Some(reading) = self.reading.take() else {
+            return Vec::new();
+        };
+        if let Err(failure) = lists {
+            if failure.kind == ErrorKind::Abort {
+                self.abort(failure);
+                return Vec::new();
+            }
+        }
+        let served: Vec<usize> = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| {
+                matches!(e.state, ServerState::Reconciling { after_reading, .. } if after_reading < reading)
+            })
+            .map(|(index, _)| index)
+            .collect();
+        for &index in &served {
+            match lists {
+                Ok((running, failed)) => {
+                    self.reconcile(index, running, failed, now_ms, masker);
+                }
+                Err(failure) => self.lists_unreadable(index, failure),
+            }
+        }
+        served
+    }
+
     /// Reconciles server `index` with the task lists just read (`running`, `failed`) at `now_ms`. Returns
     /// whether its state changed in a way worth reporting.
     pub fn reconcile(
@@ -387,7 +468,7 @@ impl Fleet {
         let aborted = self.aborted;
         let failed_before = self.failed_before.as_deref();
         let entry = &mut self.entries[index];
-        let ServerState::Reconciling { resend } = entry.state else {
+        let ServerState::Reconciling { resend, .. } = entry.state else {
             return false;
         };
         let sent = entry.first_sent_ms.unwrap_or(now_ms);
@@ -1242,5 +1323,133 @@ mod tests {
         let (changed, _) = fleet.observe_running(&[listed_as("READY_UNBIND")], 20.0);
         assert_eq!(changed, [0]);
         assert_eq!(fleet.entries()[0].status(), Some("READY_UNBIND"));
+    }
+
+    #[test]
+    fn one_reading_serves_every_server_whose_answer_came_before_it_started_and_a_later_one_waits() {
+        let mut fleet = Fleet::new(ids(3), 3, 3, true, 60_000);
+        for _ in 0..3 {
+            fleet.next_unbind(0.0);
+        }
+        assert!(!fleet.reading_due(), "no answer lost yet");
+        fleet.unbind_failed(0, api(504, "HTTP_504"), 1);
+        fleet.unbind_failed(1, api(400, "KPS.0002"), 1);
+        assert!(fleet.reading_due());
+        fleet.reading_started();
+        assert!(!fleet.reading_due(), "one reading at a time");
+        // Lost while the lists were being read: they may have been read before its task existed.
+        fleet.unbind_failed(2, api(502, "HTTP_502"), 1);
+        let running = [
+            listed("t-0", "server-0", 0.0),
+            listed("t-1", "server-1", 0.0),
+        ];
+        let served = fleet.lists_read(Ok((&running, &[])), 10.0, &Masker::default());
+        assert_eq!(served, [0, 1]);
+        assert_eq!(fleet.entries()[0].task_id(), Some("t-0"));
+        assert_eq!(fleet.entries()[1].task_id(), Some("t-1"));
+        assert_eq!(
+            fleet.to_reconcile(),
+            [2],
+            "server-2 waits for the next reading"
+        );
+        assert!(fleet.reading_due());
+        fleet.reading_started();
+        let running = [listed("t-2", "server-2", 5.0)];
+        assert_eq!(
+            fleet.lists_read(Ok((&running, &[])), 20.0, &Masker::default()),
+            [2]
+        );
+        assert_eq!(fleet.entries()[2].task_id(), Some("t-2"));
+        assert!(!fleet.reading_due());
+    }
+
+    #[test]
+    fn lists_that_could_not_be_read_leave_every_server_waiting_for_them_without_evidence() {
+        let mut fleet = Fleet::new(ids(2), 2, 3, true, 60_000);
+        fleet.next_unbind(0.0);
+        fleet.next_unbind(0.0);
+        fleet.unbind_failed(0, api(502, "HTTP_502"), 1);
+        fleet.unbind_failed(1, Failure::local(ErrorKind::Timeout, "timed out"), 1);
+        fleet.reading_started();
+        let unreadable = Failure::local(ErrorKind::Network, "no response from the service");
+        assert_eq!(
+            fleet.lists_read(Err(&unreadable), 10.0, &Masker::default()),
+            [0, 1]
+        );
+        assert!(
+            !fleet.reading_due(),
+            "no second reading for the same servers"
+        );
+        assert_eq!(fleet.next_unbind(20.0), None, "and no second unbind");
+        assert!(fleet.is_done());
+        for entry in fleet.entries() {
+            assert_eq!((entry.outcome(), entry.task_id()), (Outcome::Started, None));
+            let error = entry.error.as_ref().unwrap();
+            assert!(
+                error
+                    .message
+                    .contains("could not be read to find its task (no response from the service)"),
+                "{}",
+                error.message
+            );
+        }
+    }
+
+    #[test]
+    fn after_an_abort_the_lists_are_read_once_no_unbind_is_in_flight_and_once_for_all() {
+        let mut fleet = Fleet::new(ids(3), 3, 3, true, 60_000);
+        for _ in 0..3 {
+            fleet.next_unbind(0.0);
+        }
+        fleet.unbind_failed(0, api(504, "HTTP_504"), 1);
+        // The reading was under way with the signal when it aborted.
+        fleet.reading_started();
+        let aborted = Failure::local(ErrorKind::Abort, "the call was aborted by its signal");
+        assert!(fleet
+            .lists_read(Err(&aborted), 10.0, &Masker::default())
+            .is_empty());
+        assert!(fleet.aborted());
+        assert_eq!(fleet.to_reconcile(), [0], "a cut reading serves nobody");
+        assert!(!fleet.reading_due(), "two unbinds are still in flight");
+        fleet.unbind_failed(1, Failure::local(ErrorKind::Timeout, "timed out"), 1);
+        assert!(!fleet.reading_due(), "one unbind is still in flight");
+        fleet.unbind_failed(2, api(502, "HTTP_502"), 1);
+        assert!(fleet.reading_due());
+        fleet.reading_started();
+        let running = [listed("t-1", "server-1", 0.0)];
+        assert_eq!(
+            fleet.lists_read(Ok((&running, &[])), 30.0, &Masker::default()),
+            [0, 1, 2]
+        );
+        assert!(fleet.is_done());
+        assert!(!fleet.reading_due());
+        assert_eq!(fleet.entries()[1].task_id(), Some("t-1"));
+        for index in [0, 2] {
+            let entry = &fleet.entries()[index];
+            assert_eq!((entry.outcome(), entry.task_id()), (Outcome::Started, None));
+        }
+    }
+
+    #[test]
+    fn a_lost_answer_is_reported_started_while_its_task_is_looked_for_and_while_it_is_sent_again() {
+        let mut fleet = Fleet::new(ids(1), 1, 3, true, 60_000);
+        fleet.next_unbind(0.0);
+        fleet.unbind_failed(0, api(504, "HTTP_504"), 1);
+        assert_eq!(fleet.entries()[0].outcome(), Outcome::Started);
+        fleet.reading_started();
+        fleet.lists_read(Ok((&[], &[])), 10.0, &Masker::default());
+        assert_eq!(
+            fleet.entries()[0].state,
+            ServerState::Queued,
+            "to be sent again"
+        );
+        assert_eq!(fleet.entries()[0].outcome(), Outcome::Started);
+        fleet.next_unbind(20.0);
+        assert_eq!(fleet.entries()[0].outcome(), Outcome::Started);
+        // A KPS.0002 (a task in progress) performed nothing of this fleet's yet.
+        let mut fleet = Fleet::new(ids(1), 1, 3, true, 60_000);
+        fleet.next_unbind(0.0);
+        fleet.unbind_failed(0, api(400, "KPS.0002"), 1);
+        assert_eq!(fleet.entries()[0].outcome(), Outcome::NotStarted);
     }
 }

@@ -14,12 +14,11 @@ use super::{convert, environment, timer};
 use crate::error::{ErrorKind, Failure};
 use crate::fleet::{AfterUnbind, Fleet, FleetEntry, Totals};
 use crate::masking::Masker;
-use crate::model::TaskEntry;
 use crate::model::{DisassociateRequest, Server};
 use crate::options::{validate_disassociate_keypairs, FleetOptions};
 use crate::request::Operation;
 use crate::response::disassociate_result;
-use core::cell::{Cell, RefCell};
+use core::cell::RefCell;
 use js_sys::{Array, Date, Function, Promise, Reflect};
 use serde::Serialize;
 use std::rc::Rc;
@@ -80,16 +79,6 @@ struct Run {
     on_response: Option<OnResponse>,
     fleet: RefCell<Fleet>,
     pacing: Pacing,
-    /// The task lists last read to reconcile an unbind, and when.
-    lists: RefCell<Option<Lists>>,
-    /// Whether a worker is reading the lists for reconciliation (the others wait for its result).
-    listing: Cell<bool>,
-}
-
-struct Lists {
-    read_ms: f64,
-    running: Vec<TaskEntry>,
-    failed: Vec<TaskEntry>,
 }
 
 impl Run {
@@ -118,8 +107,6 @@ impl Run {
             on_response,
             fleet: RefCell::new(fleet),
             pacing: Pacing::default(),
-            lists: RefCell::new(None),
-            listing: Cell::new(false),
         }
     }
 
@@ -212,57 +199,28 @@ impl Run {
         (result, caller.attempts())
     }
 
-    /// Looks for the task of server `index`, whose unbind's answer was ambiguous at `since_ms`, in task lists
-    /// read after then (one reading serves every server waiting for one).
-    async fn reconcile(&self, index: usize, since_ms: f64, masker: &Masker<'_>) {
-        loop {
-            let fresh = self
-                .lists
-                .borrow()
-                .as_ref()
-                .is_some_and(|lists| lists.read_ms >= since_ms);
-            if fresh {
-                break;
-            }
-            if self.listing.get() {
-                let _ = timer::sleep(IDLE_MS, None).await;
-                continue;
-            }
-            self.listing.set(true);
-            let read_ms = Date::now();
-            let caller = self.caller(masker);
-            let running = caller.list_all_tasks("running-tasks").await;
-            let failed = caller.list_all_tasks("failed-tasks").await;
-            self.listing.set(false);
-            match (running, failed) {
-                (Ok(running), Ok(failed)) => {
-                    *self.lists.borrow_mut() = Some(Lists {
-                        read_ms,
-                        running,
-                        failed,
-                    });
-                }
-                (Err(failure), _) | (_, Err(failure)) => {
-                    if failure.kind == ErrorKind::Abort {
-                        self.abort(&failure);
-                        continue;
-                    }
-                    // The lists cannot be read: no evidence either way, so the unbind is not sent again
-                    // (it may have been performed): the server is reported for a check.
-                    self.fleet.borrow_mut().lists_unreadable(index, &failure);
-                    return;
-                }
-            }
-        }
-        let lists = self.lists.borrow();
-        if let Some(lists) = lists.as_ref() {
-            self.fleet.borrow_mut().reconcile(
-                index,
-                &lists.running,
-                &lists.failed,
-                Date::now(),
-                masker,
-            );
+    /// Reads the running and failed task lists to look for the tasks of the unbinds whose answer was lost
+    /// (one reading serves every server whose answer came before it started: [`Fleet::lists_read`]), and
+    /// reports the servers it served.
+    async fn read_lists(&self, masker: &Masker<'_>) {
+        self.fleet.borrow_mut().reading_started();
+        let caller = self.caller(masker);
+        let running = caller.list_all_tasks("running-tasks").await;
+        // Without the running list nothing can be concluded: the failed list is not read then.
+        let failed = match &running {
+            Ok(_) => caller.list_all_tasks("failed-tasks").await,
+            Err(_) => Ok(Vec::new()),
+        };
+        let lists = match (&running, &failed) {
+            (Ok(running), Ok(failed)) => Ok((running.as_slice(), failed.as_slice())),
+            (Err(failure), _) | (_, Err(failure)) => Err(failure),
+        };
+        let served = self
+            .fleet
+            .borrow_mut()
+            .lists_read(lists, Date::now(), masker);
+        for index in served {
+            self.report_progress(index);
         }
     }
 
@@ -310,13 +268,18 @@ impl Run {
     }
 }
 
-/// One unbind worker: takes the next server, unbinds it, reconciles an ambiguous answer, until none is left.
+/// One unbind worker: reads the task lists when an ambiguous answer needs them, or takes the next server and
+/// unbinds it, until none is left.
 async fn unbinder(run: Rc<Run>) -> Result<JsValue, JsValue> {
     let masker = run.masker();
     loop {
         // An abort (from onProgress, say) is seen before the next unbind is sent, not by sending it.
         if let Some(failure) = timer::aborted(run.signal.as_ref()) {
             run.abort(&failure);
+        }
+        if run.fleet.borrow().reading_due() {
+            run.read_lists(&masker).await;
+            continue;
         }
         let next = run.fleet.borrow_mut().next_unbind(Date::now());
         let Some(index) = next else {
@@ -346,7 +309,8 @@ async fn unbinder(run: Rc<Run>) -> Result<JsValue, JsValue> {
                     .borrow_mut()
                     .unbind_failed(index, failure, attempts);
                 if after == AfterUnbind::Reconcile {
-                    run.reconcile(index, now, &masker).await;
+                    // Reported once the lists are read.
+                    continue;
                 }
             }
         }

@@ -121,11 +121,12 @@ const HUNG_MS = 30000;
 /** Latest abort of a fleet. */
 const FLEET_ABORT_MS = 6000;
 /**
- * Requests a fleet may still make one after the other after its abort, each within `timeoutMs`: the unbinds
- * in flight finish (their answers hold task IDs), and the ones whose answer was lost are looked for in the
- * running and failed lists; a reading that started before the last of them ended is followed by a fresh one.
+ * `timeoutMs` a fleet may still take after its abort (README "Abort"): the unbinds in flight finish (their
+ * answers hold task IDs) within one; then, once none is in flight, one reading of the running list and one of
+ * the failed list, each within one, look for every unbind whose answer was lost (a reading made with the
+ * signal is cut by the abort).
  */
-const FLEET_AFTER_ABORT = 5;
+const FLEET_AFTER_ABORT = 3;
 const HUNG = Symbol('hung');
 
 /** The endpoint of exchange `index`: its index in the path, its port chosen among the server's. */

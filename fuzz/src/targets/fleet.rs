@@ -41,11 +41,16 @@ pub enum Answer {
 pub enum Action {
     /// A worker takes the next server.
     Send,
-    /// The `n`th unbind in flight is answered; `readable` whether the lists read to reconcile it can be read.
+    /// The `n`th unbind in flight is answered.
     Answer {
         n: usize,
         answer: Answer,
         lost_as: u8,
+    },
+    /// A worker starts reading the task lists to reconcile lost answers, if the fleet says one is due.
+    StartReading,
+    /// The reading under way ends: `readable` whether its lists could be read.
+    EndReading {
         readable: bool,
     },
     /// A watcher round; `readable` for the failed list, `read_fails` for the `GET`s.
@@ -93,7 +98,9 @@ fn any_action() -> impl Strategy<Value = Action> {
     );
     prop_oneof![
         4 => Just(Action::Send),
-        4 => (0usize..8, answer, 0u8..4, prop::bool::weighted(0.8)).prop_map(|(n, answer, lost_as, readable)| Action::Answer { n, answer, lost_as, readable }),
+        4 => (0usize..8, answer, 0u8..4).prop_map(|(n, answer, lost_as)| Action::Answer { n, answer, lost_as }),
+        2 => Just(Action::StartReading),
+        2 => prop::bool::weighted(0.8).prop_map(|readable| Action::EndReading { readable }),
         2 => (prop::bool::weighted(0.8), prop::bool::weighted(0.2)).prop_map(|(readable, read_fails)| Action::Watch { readable, read_fails }),
         2 => (0usize..8, any::<bool>()).prop_map(|(n, succeeded)| Action::Finish { n, succeeded }),
         2 => prop_oneof![0.0..1_000.0f64, 0.0..600_000.0f64].prop_map(|ms| Action::Tick { ms }),
@@ -181,6 +188,19 @@ struct World {
     /// Whether a server may be sent again: its last reconciliation found no task.
     may_resend: Vec<bool>,
     aborted: bool,
+    /// Servers whose unbind's answer was lost (or `KPS.0002`), waiting for the lists.
+    waiting: Vec<usize>,
+    /// The reading of the lists under way.
+    reading: Option<Reading>,
+}
+
+/// A reading of the task lists: the lists as the service had them when it started, the servers waiting for
+/// it then (the ones it must serve), and whether the abort cut it (it was made with the signal).
+struct Reading {
+    running: Vec<TaskEntry>,
+    failed: Vec<TaskEntry>,
+    serves: Vec<usize>,
+    cut: bool,
 }
 
 impl World {
@@ -256,33 +276,78 @@ fn lost(how: u8) -> Failure {
     }
 }
 
-/// Reconciles server `index` with the lists (or with none, when they cannot be read), and checks what the
-/// state machine concluded.
-fn reconcile(
-    fleet: &mut Fleet,
-    world: &mut World,
-    index: usize,
-    readable: bool,
-) -> Result<(), TestCaseError> {
-    if readable {
-        let (running, failed) = (
-            world.list(TaskState::Running),
-            world.list(TaskState::Failed),
-        );
-        fleet.reconcile(index, &running, &failed, world.now, &Masker::default());
-    } else {
-        fleet.lists_unreadable(index, &lost(0));
+/// Starts a reading of the lists when the fleet says one is due, and checks that it says so exactly when a
+/// server waits for one, none is under way and, after an abort, no unbind is in flight.
+fn start_reading(fleet: &mut Fleet, world: &mut World) -> Result<(), TestCaseError> {
+    let due = world.reading.is_none()
+        && !world.waiting.is_empty()
+        && (!world.aborted || world.in_flight.is_empty());
+    prop_assert_eq!(
+        fleet.reading_due(),
+        due,
+        "a reading due with {:?} waiting, {:?} in flight, aborted {}",
+        &world.waiting,
+        &world.in_flight,
+        world.aborted
+    );
+    if due {
+        fleet.reading_started();
+        world.reading = Some(Reading {
+            running: world.list(TaskState::Running),
+            failed: world.list(TaskState::Failed),
+            serves: world.waiting.clone(),
+            cut: false,
+        });
     }
-    let entry = &fleet.entries()[index];
-    world.may_resend[index] = entry.state == ServerState::Queued;
-    if readable {
-        if let Some(task) = world.running_task_of(index).filter(|task| !task.reset) {
+    Ok(())
+}
+
+/// Ends the reading under way (its lists, or a failure when they cannot be read or the abort cut it), and
+/// checks that it served exactly the servers waiting when it started and adopted their running tasks.
+fn end_reading(fleet: &mut Fleet, world: &mut World, readable: bool) -> Result<(), TestCaseError> {
+    let Some(reading) = world.reading.take() else {
+        return Ok(());
+    };
+    let aborted = Failure::local(ErrorKind::Abort, "aborted");
+    let unreadable = lost(0);
+    let lists = match (reading.cut, readable) {
+        (true, _) => Err(&aborted),
+        (false, true) => Ok((reading.running.as_slice(), reading.failed.as_slice())),
+        (false, false) => Err(&unreadable),
+    };
+    let mut served = fleet.lists_read(lists, world.now, &Masker::default());
+    if reading.cut {
+        prop_assert!(
+            served.is_empty(),
+            "a reading cut by the abort served {served:?}"
+        );
+        return Ok(());
+    }
+    served.sort_unstable();
+    let mut serves = reading.serves.clone();
+    serves.sort_unstable();
+    prop_assert_eq!(
+        &served,
+        &serves,
+        "the reading served other servers than those waiting when it started"
+    );
+    world.waiting.retain(|index| !served.contains(index));
+    for &index in &served {
+        let entry = &fleet.entries()[index];
+        world.may_resend[index] = entry.state == ServerState::Queued;
+        if !readable {
+            continue;
+        }
+        let running = reading.running.iter().find(|task| {
+            task.server_id == world.ids[index] && task.operate_type.contains("UNBIND")
+        });
+        if let Some(task) = running {
             prop_assert_eq!(
                 entry.task_id(),
-                Some(task.id.as_str()),
+                Some(task.task_id.as_str()),
                 "the running task of {} was not adopted: {:?}",
                 index,
-                entry.state
+                &entry.state
             );
         }
     }
@@ -330,8 +395,15 @@ fn check_entries(fleet: &Fleet, world: &World, case: &Case) -> Result<(), TestCa
                 "server {index} succeeded without a task: {:?}",
                 entry.state
             ),
+            // Unknown, or a lost answer still being looked into.
             (Outcome::Started, None) => prop_assert!(
-                entry.state == ServerState::Unknown && world.sent[index] > 0,
+                matches!(
+                    entry.state,
+                    ServerState::Unknown
+                        | ServerState::Reconciling { .. }
+                        | ServerState::Queued
+                        | ServerState::Unbinding
+                ) && world.sent[index] > 0,
                 "server {index} started without a task: {:?}",
                 entry.state
             ),
@@ -401,12 +473,7 @@ fn step(
                 ),
             }
         }
-        Action::Answer {
-            n,
-            answer,
-            lost_as,
-            readable,
-        } => {
+        Action::Answer { n, answer, lost_as } => {
             if world.in_flight.is_empty() {
                 return Ok(());
             }
@@ -452,7 +519,7 @@ fn step(
                 }
             };
             if fleet.unbind_failed(index, failure, sent) == AfterUnbind::Reconcile {
-                reconcile(fleet, world, index, readable)?;
+                world.waiting.push(index);
             }
         }
         Action::Watch {
@@ -502,13 +569,18 @@ fn step(
                 };
             }
         }
+        Action::StartReading => start_reading(fleet, world)?,
+        Action::EndReading { readable } => end_reading(fleet, world, readable)?,
         Action::Tick { ms } => world.now += ms,
         Action::Abort => {
             if !world.aborted {
                 fleet.abort(&Failure::local(ErrorKind::Abort, "aborted"));
                 world.aborted = true;
+                // A reading under way was made with the signal: the abort cuts it.
+                if let Some(reading) = &mut world.reading {
+                    reading.cut = true;
+                }
             }
-            // Unbinds cut in flight are answered as aborted, and reconciled (`Answer` does it).
         }
     }
     check_entries(fleet, world, case)
@@ -532,6 +604,8 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
         acted_lost: vec![false; case.servers],
         may_resend: vec![false; case.servers],
         aborted: false,
+        waiting: Vec::new(),
+        reading: None,
     };
     for (n, &server) in case.old_failures.iter().enumerate() {
         world.tasks.push(Task {
@@ -566,8 +640,10 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
             n: 0,
             answer: Answer::Accepted,
             lost_as: 0,
-            readable: true,
         },
+        Action::EndReading { readable: true },
+        Action::StartReading,
+        Action::EndReading { readable: true },
         Action::Finish {
             n: 0,
             succeeded: true,
