@@ -101,8 +101,10 @@ pub(crate) struct Caller<'a> {
     cut_in_flight: bool,
     /// Whether a paced request waits for its turn (else it goes out at once, still counted and reported).
     waits_for_turn: bool,
-    /// Requests of the same operation sent by earlier calls ([`Caller::after_attempts`]), then the count
-    /// including this call's, as each request is sent ([`Caller::attempts`]).
+    /// Requests of the same operation sent by earlier calls ([`Caller::after_attempts`]): each call starts
+    /// its count there (0: each request of a wait or a list reading has `maxAttempts` of its own).
+    earlier: u32,
+    /// The requests sent, by earlier calls and the last call, as each is sent ([`Caller::attempts`]).
     attempts: Cell<u32>,
 }
 
@@ -132,13 +134,15 @@ impl<'a> Caller<'a> {
             request_id: RefCell::new(None),
             cut_in_flight: true,
             waits_for_turn: true,
+            earlier: 0,
             attempts: Cell::new(0),
         }
     }
 
     /// This caller, continuing the count of `made` requests sent by earlier calls of its operation: they share
     /// `maxAttempts`, and its error counts them all (a fleet's unbind of one server sent again).
-    pub(crate) fn after_attempts(self, made: u32) -> Caller<'a> {
+    pub(crate) fn after_attempts(mut self, made: u32) -> Caller<'a> {
+        self.earlier = made;
         self.attempts.set(made);
         self
     }
@@ -199,7 +203,7 @@ impl<'a> Caller<'a> {
         // A fleet's request waits for its turn first: `timeoutMs` bounds the request, not the queue.
         self.wait_for_turn().await?;
         let mut attempts = Attempts::new(self.client.max_attempts, method, Date::now(), timeout_ms)
-            .resumed(self.attempts.get());
+            .resumed(self.earlier);
         loop {
             let operation = next.take().unwrap_or_else(&operation);
             // The first attempt always has time; a retry is only scheduled when its attempt would have some.

@@ -333,3 +333,53 @@ async fn the_finished_task_of_an_unbind_and_wait_carries_the_unbind_s_request_id
         ["taskId", "serverId", "status", "requestId"]
     );
 }
+
+#[wasm_bindgen_test]
+async fn each_request_of_a_fleet_counts_and_retries_its_own_attempts() {
+    // The GET that confirms a finished task is refused once: it is retried in the same round. The round's
+    // list reads come before it, with the same caller: they must not use up its maxAttempts.
+    add_fault_rule(
+        json!({ "fault": "status=503,retry-after=0", "path": "/tasks/", "method": "GET", "times": 1 }),
+    )
+    .await;
+    let opts = js(json!({
+        "endpoint": EMULATOR, "token": TOKEN, "projectId": PROJECT, "maxAttempts": 2,
+        "servers": ["f1ee7000-0000-4000-8000-000000000010", "f1ee7000-0000-4000-8000-000000000011"],
+        "intervalMs": 200, "waitTimeoutMs": 20_000,
+    }));
+    let (responses, _callback) = record_responses(&opts);
+    let report = wasm::disassociate_keypairs(opts).await.expect("report");
+    assert_eq!(get(&report, "succeeded").as_f64(), Some(2.0), "{report:?}");
+    let seen: Vec<(String, f64, f64)> = responses
+        .borrow()
+        .iter()
+        .map(|r| {
+            (
+                text(r, "operation"),
+                get(r, "status").as_f64().unwrap_or(0.0),
+                get(r, "attempts").as_f64().unwrap_or(0.0),
+            )
+        })
+        .collect();
+    let refused = seen
+        .iter()
+        .position(|(_, status, _)| *status == 503.0)
+        .expect("the refused GET is observed");
+    assert_eq!(
+        (&seen[refused], &seen[refused + 1]),
+        (
+            &("ListKeypairTask".to_owned(), 503.0, 1.0),
+            &("ListKeypairTask".to_owned(), 200.0, 2.0)
+        ),
+        "{seen:?}"
+    );
+    let others: Vec<_> = seen
+        .iter()
+        .enumerate()
+        .filter(|(i, (_, _, attempts))| *i != refused + 1 && *attempts != 1.0)
+        .collect();
+    assert!(
+        others.is_empty(),
+        "first attempts counted as later ones: {seen:?}"
+    );
+}
