@@ -132,3 +132,66 @@ impl fmt::Display for Failure {
         write!(f, "{}: {}", self.kind.name(), self.message)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KINDS: [(ErrorKind, &str, &str); 7] = [
+        (
+            ErrorKind::Validation,
+            "KpsValidationError",
+            "INVALID_ARGUMENT",
+        ),
+        (ErrorKind::Api, "KpsApiError", "API_ERROR"),
+        (ErrorKind::Response, "KpsResponseError", "INVALID_RESPONSE"),
+        (ErrorKind::Network, "KpsNetworkError", "NETWORK_ERROR"),
+        (ErrorKind::Timeout, "KpsTimeoutError", "TIMEOUT"),
+        (ErrorKind::Abort, "KpsAbortError", "ABORTED"),
+        (ErrorKind::TaskFailed, "KpsTaskFailedError", "TASK_FAILED"),
+    ];
+
+    #[test]
+    fn each_kind_has_the_js_name_and_local_code_the_contract_documents() {
+        for (kind, name, code) in KINDS {
+            assert_eq!((kind.name(), kind.local_code()), (name, code));
+            let failure = Failure::local(kind, "it went wrong");
+            assert_eq!(failure.code, code);
+            assert_eq!(failure.to_string(), [name, ": it went wrong"].concat());
+        }
+    }
+
+    fn task(status: &str) -> KeypairTask {
+        KeypairTask {
+            task_id: "t-1".to_owned(),
+            server_id: "s-1".to_owned(),
+            status: status.to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_failed_wait_is_about_the_task_it_was_following() {
+        let running = task("RUNNING_UNBIND");
+        let failure = Failure::local(ErrorKind::Timeout, "slow").about_task("t-1", Some(&running));
+        let details = failure.task.expect("about its task");
+        assert_eq!(details.task_id, "t-1");
+        assert_eq!(details.task, Some(running));
+    }
+
+    #[test]
+    fn a_failure_already_about_a_task_keeps_that_task() {
+        let failed = Failure::local(ErrorKind::TaskFailed, "failed")
+            .about_task("t-1", Some(&task("FAILED_UNBIND")));
+        let again = failed.clone().about_task("t-2", None);
+        assert_eq!(again, failed);
+    }
+
+    #[test]
+    fn a_validation_failure_names_its_option_and_is_about_no_task() {
+        let failure =
+            Failure::invalid("intervalMs", "intervalMs must be …").about_task("t-1", None);
+        assert_eq!(failure.field.as_deref(), Some("intervalMs"));
+        assert_eq!(failure.kind, ErrorKind::Validation);
+        assert_eq!(failure.task, None);
+    }
+}

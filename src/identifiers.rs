@@ -107,6 +107,17 @@ mod tests {
     }
 
     #[test]
+    fn an_identifier_of_the_longest_length_with_a_stray_character_is_told_so_not_that_it_is_too_long(
+    ) {
+        let value = ["a".repeat(63), " ".to_owned()].concat();
+        let problem = identifier_problem("server_id", &value).expect("a space is refused");
+        assert!(
+            problem.ends_with("it has characters other than A-Z, a-z, 0-9, '-', '_', '.' and ':'"),
+            "{problem}"
+        );
+    }
+
+    #[test]
     fn a_request_id_of_another_shape_is_dropped() {
         assert_eq!(
             request_id(Some("0123456789abcdef0123456789abcdef".into())).as_deref(),

@@ -56,3 +56,17 @@ impl core::fmt::Debug for Input {
         f.write_str(self.describe())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_of_an_input_says_what_kind_of_value_it_is_and_never_its_text() {
+        let token = Input::String("MIIabc-secret-token".to_owned());
+        assert_eq!(format!("{token:?}"), "a string");
+        let options = Input::Object(vec![("token".to_owned(), token)]);
+        assert_eq!(format!("{options:?}"), "an object");
+        assert_eq!(format!("{:?}", Input::Other("a bigint")), "a bigint");
+    }
+}
