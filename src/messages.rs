@@ -204,6 +204,9 @@ mod tests {
             ("abc", None),
             ("{abd}", None),
             ("{abc", None),
+            ("{abc)", None),
+            ("(abc}", None),
+            ("\"abc'", None),
             ("", None),
             ("{", None),
         ] {
@@ -241,5 +244,19 @@ mod tests {
             assert_eq!(describe_char(c), "an invisible formatting character");
         }
         assert_eq!(describe_char('é'), "'é'");
+    }
+
+    #[test]
+    fn describe_char_names_a_space_a_blank_and_a_control_character_in_words() {
+        assert_eq!(describe_char(' '), "a space");
+        // A no-break space is whitespace but no control character; U+0001 the other way round.
+        for c in ['\u{A0}', '\t', '\n', '\u{1}', '\u{7F}'] {
+            assert_eq!(
+                describe_char(c),
+                "a whitespace or control character",
+                "U+{:04X}",
+                c as u32
+            );
+        }
     }
 }
