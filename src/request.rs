@@ -335,9 +335,41 @@ mod tests {
         assert_eq!(names, ["Content-Type", "X-Project-Id", "X-Auth-Token"]);
         assert_eq!(request.headers[0].1, CONTENT_TYPE);
         assert_eq!(request.headers[2].1, "MIIabc-token");
-        assert!(
-            !format!("{request:?}").contains("MIIabc-token"),
-            "Debug hides header values"
+        assert_eq!(
+            format!("{request:?}"),
+            "PreparedRequest { method: \"POST\", url: \"https://kms.cn-north-4.myhuaweicloud.com/v3/\
+             0a1b2c3d4e5f60718293a4b5c6d7e8f9/keypairs/disassociate\", headers: [\"Content-Type\", \
+             \"X-Project-Id\", \"X-Auth-Token\"], body: Some(2) }",
+            "Debug shows the method, URL, header names and body length, never a header's value"
+        );
+        assert_eq!(
+            request.signature_secrets(),
+            Vec::<String>::new(),
+            "a token request carries no secret but the call's own token"
+        );
+    }
+
+    #[test]
+    fn a_signed_request_names_its_authorization_and_its_signature_as_secrets_to_mask() {
+        let vectors: Value = serde_json::from_str(VECTORS).unwrap();
+        let vector = vectors["vectors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|vector| {
+                vector["input"]["path"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("/keypairs/disassociate")
+            })
+            .expect("a disassociate vector");
+        let (request, _) = build_from_vector(vector);
+        let authorization = vector["expected"]["authorization"].as_str().unwrap();
+        let signature = authorization.rsplit_once("Signature=").unwrap().1;
+        assert_eq!(signature.len(), 64, "{authorization}");
+        assert_eq!(
+            request.signature_secrets(),
+            [authorization.to_owned(), signature.to_owned()]
         );
     }
 

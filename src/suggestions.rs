@@ -53,6 +53,15 @@ mod tests {
             nearest("tokne", ["token", "auth"].into_iter(), 2, str::to_owned),
             Some("token")
         );
+    }
+
+    #[test]
+    fn a_needle_of_up_to_64_characters_is_matched_and_a_longer_one_is_not() {
+        let long = "x".repeat(64);
+        assert_eq!(
+            nearest(&long, [long.as_str()].into_iter(), 0, str::to_owned),
+            Some(long.as_str())
+        );
         assert_eq!(
             nearest(&"x".repeat(65), ["x"].into_iter(), 100, str::to_owned),
             None
