@@ -409,6 +409,9 @@ mod tests {
         let two = [PEM, PEM].concat();
         let mismatch = "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END EC PRIVATE KEY-----";
         let unlabelled_end = "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----";
+        // Its END line matches; what follows it does not belong in a key.
+        let trailing =
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\nuser@host";
         for (key, needle) in [
             ("hunter2", "must be a PEM private key starting with '-----BEGIN ... PRIVATE KEY-----'"),
             ("Bag Attributes\n-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----", "starting with '-----BEGIN"),
@@ -418,6 +421,7 @@ mod tests {
             (mismatch, "END line ('-----END EC PRIVATE KEY-----') does not match its BEGIN line ('-----BEGIN RSA PRIVATE KEY-----')"),
             (unlabelled_end, "END line ('-----END PRIVATE KEY-----') does not match"),
             (begin_only, "must end with '-----END RSA PRIVATE KEY-----' (is the key cut short?)"),
+            (trailing, "must end with '-----END RSA PRIVATE KEY-----' (is the key cut short?)"),
             ("-----BEGIN PRIVATE KEY-----\n\n-----END PRIVATE KEY-----", "no key data between its BEGIN and END lines"),
             ("-----BEGIN PRIVATE KEY----------END PRIVATE KEY-----", "no key data"),
             (two.as_str(), "exactly one PEM block"),

@@ -580,6 +580,108 @@ mod tests {
         assert_eq!(failure.field.as_deref(), Some("projectId"));
     }
 
+    /// Valid `disassociateKeypairs` options (token, region, two servers) with `changes` applied.
+    fn fleet(changes: Vec<(&str, Option<Input>)>) -> Input {
+        let servers = Input::Array(vec![
+            s(SERVER),
+            object(vec![
+                ("serverId", s(TASK)),
+                ("auth", auth("password", "Fleet-Pa55word")),
+            ]),
+        ]);
+        apply(
+            vec![
+                ("projectId", s(PROJECT)),
+                ("servers", servers),
+                ("token", s(TOKEN)),
+                ("region", s("cn-north-4")),
+            ],
+            changes,
+        )
+    }
+
+    #[test]
+    fn disassociate_keypairs_takes_its_servers_concurrency_wait_and_the_wait_settings() {
+        let options = validate_disassociate_keypairs(
+            fleet(vec![
+                set("concurrency", Input::Number(3.0)),
+                set("wait", Input::Bool(false)),
+                set("intervalMs", Input::Number(500.0)),
+                set("waitTimeoutMs", Input::Number(60_000.0)),
+                set("onProgress", Input::Function),
+                set("timeoutMs", Input::Number(5_000.0)),
+            ]),
+            &NODE,
+        )
+        .unwrap();
+        assert_eq!(options.project_id, PROJECT);
+        let servers: Vec<(&str, Option<&str>)> = options
+            .servers
+            .iter()
+            .map(|server| {
+                let key = server.auth.as_ref().map(|auth| auth.key.expose());
+                (server.server_id.as_str(), key)
+            })
+            .collect();
+        assert_eq!(servers, [(SERVER, None), (TASK, Some("Fleet-Pa55word"))]);
+        assert_eq!((options.concurrency, options.wait), (3, false));
+        assert_eq!(
+            (
+                options.wait_settings.interval_ms,
+                options.wait_settings.wait_timeout_ms,
+                options.wait_settings.has_on_progress
+            ),
+            (500, 60_000, true)
+        );
+        assert_eq!(options.client.timeout_ms, 5_000);
+        let defaults = validate_disassociate_keypairs(fleet(vec![]), &NODE).unwrap();
+        assert_eq!(
+            (defaults.concurrency, defaults.wait),
+            (DEFAULT_CONCURRENCY, true)
+        );
+        assert_eq!(
+            (
+                defaults.wait_settings.interval_ms,
+                defaults.wait_settings.wait_timeout_ms,
+                defaults.wait_settings.has_on_progress
+            ),
+            (DEFAULT_INTERVAL_MS, DEFAULT_WAIT_TIMEOUT_MS, false)
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_in_a_fleet_entry_is_reported_in_step_2_before_any_value() {
+        let servers = Input::Array(vec![object(vec![("serverID", s(SERVER))])]);
+        let failure = validate_disassociate_keypairs(
+            fleet(vec![set("servers", servers), set("token", s(""))]),
+            &NODE,
+        )
+        .unwrap_err();
+        assert_eq!(failure.field.as_deref(), Some("servers[0].serverID"));
+        assert!(
+            failure
+                .message
+                .ends_with("did you mean 'servers[0].serverId'?"),
+            "{}",
+            failure.message
+        );
+    }
+
+    #[test]
+    fn a_fleet_entry_s_password_pasted_into_project_id_is_not_echoed() {
+        let failure = validate_disassociate_keypairs(
+            fleet(vec![set("projectId", s("Fleet-Pa55word"))]),
+            &NODE,
+        )
+        .unwrap_err();
+        assert_eq!(failure.field.as_deref(), Some("projectId"));
+        assert!(
+            !failure.message.contains("Pa55word") && failure.message.contains("'***'"),
+            "{}",
+            failure.message
+        );
+    }
+
     // --- the order of checks ---
 
     #[test]
