@@ -206,6 +206,27 @@ mod tests {
     }
 
     #[test]
+    fn scrubbing_zeroizes_the_strings_of_a_fleet_s_servers_too() {
+        let entry = object(vec![
+            ("serverId", s(SERVER)),
+            ("auth", auth("password", "Fleet-Pa55word")),
+        ]);
+        let mut input = object(vec![("servers", Input::Array(vec![s(SERVER), entry]))]);
+        scrub(&mut input);
+        fn strings(value: &Input, out: &mut Vec<String>) {
+            match value {
+                Input::String(text) => out.push(text.clone()),
+                Input::Object(entries) => entries.iter().for_each(|(_, v)| strings(v, out)),
+                Input::Array(items) => items.iter().for_each(|v| strings(v, out)),
+                _ => {}
+            }
+        }
+        let mut left = Vec::new();
+        strings(&input, &mut left);
+        assert_eq!(left, ["", "", "", ""]);
+    }
+
+    #[test]
     fn undefined_counts_as_absent_for_every_optional_option() {
         let options = valid(with(vec![
             set("auth", Input::Undefined),

@@ -275,6 +275,41 @@ mod tests {
     }
 
     #[test]
+    fn a_project_id_of_the_wrong_length_is_told_its_length_not_that_it_is_a_uuid() {
+        for id in ["0123abcd", "0123456789abcdef0123456789abcdef0123"] {
+            let message = rejects(with(vec![set("projectId", s(id))]), "projectId", &[]);
+            let count = id.len().to_string();
+            assert!(
+                message.ends_with(&["; got ", &count, " characters ('", id, "')"].concat()),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_id_that_is_still_wrong_inside_its_whitespace_is_not_told_to_remove_it() {
+        for field in ["projectId", "serverId"] {
+            let message = rejects(with(vec![set(field, s(" abc "))]), field, &[]);
+            assert!(
+                message.ends_with("; got 5 characters (' abc ')"),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_server_id_of_hex_digits_or_32_characters_is_told_its_length_not_that_it_lacks_hyphens() {
+        for id in ["abc123", "web-server-0123456789-abcdefghij"] {
+            let message = rejects(with(vec![set("serverId", s(id))]), "serverId", &[]);
+            let count = id.len().to_string();
+            assert!(
+                message.ends_with(&["; got ", &count, " characters ('", id, "')"].concat()),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
     fn a_huge_or_multibyte_project_id_is_echoed_at_most_forty_characters_without_panicking() {
         for id in ["a".repeat(1_000_000), "é".repeat(41), "😀".repeat(100)] {
             let message = rejects(with(vec![set("projectId", s(&id))]), "projectId", &["…')"]);

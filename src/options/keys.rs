@@ -501,6 +501,22 @@ mod tests {
     }
 
     #[test]
+    fn a_key_of_up_to_64_bytes_gets_the_key_meant_and_a_longer_one_the_accepted_keys() {
+        let padded = |len: usize| ["server", &"_".repeat(len - 8), "id"].concat();
+        let message = rejects(with(vec![set(&padded(64), s(SERVER))]), &padded(64), &[]);
+        assert!(message.ends_with("did you mean 'serverId'?"), "{message}");
+        let message = rejects(
+            with(vec![set(&padded(65), s(SERVER))]),
+            &padded(65)[..64],
+            &[],
+        );
+        assert!(
+            message.contains("; accepted options: projectId, serverId"),
+            "{message}"
+        );
+    }
+
+    #[test]
     fn unknown_keys_at_every_level_are_reported_before_any_value_problem() {
         let everything_else_wrong = || {
             vec![
