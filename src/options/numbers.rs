@@ -196,6 +196,11 @@ mod tests {
             (1e300, "got a larger number"),
             (-1e300, "got a smaller number"),
             (4_294_967_296.0, "got 4294967296"),
+            // Integers below 1e15 are shown in digits; from 1e15 on, in words.
+            (999_999_999_999_999.0, "got 999999999999999"),
+            (-999_999_999_999_999.0, "got -999999999999999"),
+            (1e15, "got a larger number"),
+            (-1e15, "got a smaller number"),
         ] {
             let message = rejects(
                 with(vec![set("timeoutMs", Input::Number(timeout))]),
