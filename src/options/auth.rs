@@ -206,6 +206,13 @@ fn check_private_key(key: &str) -> Result<(), Failure> {
                 "-----')",
             ]
             .concat(),
+            // Its END line is there, with something after it (a comment, a second key): not echoed.
+            _ if after_header.contains(end.as_str()) => [
+                "auth.key has text after its END line ('",
+                &end,
+                "'): the key must end there",
+            ]
+            .concat(),
             _ => [
                 "auth.key must end with '",
                 &end,
@@ -421,7 +428,7 @@ mod tests {
             (mismatch, "END line ('-----END EC PRIVATE KEY-----') does not match its BEGIN line ('-----BEGIN RSA PRIVATE KEY-----')"),
             (unlabelled_end, "END line ('-----END PRIVATE KEY-----') does not match"),
             (begin_only, "must end with '-----END RSA PRIVATE KEY-----' (is the key cut short?)"),
-            (trailing, "must end with '-----END RSA PRIVATE KEY-----' (is the key cut short?)"),
+            (trailing, "has text after its END line ('-----END RSA PRIVATE KEY-----'): the key must end there"),
             ("-----BEGIN PRIVATE KEY-----\n\n-----END PRIVATE KEY-----", "no key data between its BEGIN and END lines"),
             ("-----BEGIN PRIVATE KEY----------END PRIVATE KEY-----", "no key data"),
             (two.as_str(), "exactly one PEM block"),
