@@ -10,8 +10,9 @@
 //!
 //! Each secret of 4 bytes or more is looked for as it is, JSON-escaped as the request body writes it
 //! (serde_json, as [`crate::model::DisassociateRequest::to_json`] does) and as other encoders write it
-//! (`\/` for `/`, `\u00e9` for non-ASCII, Go's `\u003c` for `<>&` and `\u2028`), and each of those escaped
-//! twice by the same encoder (a body printed inside another JSON string). A secret with blanks between its
+//! (`\/` for `/`, `\u00e9` for non-ASCII, Go's `\u003c` for `<>&` and `\u2028`), percent-encoded as a URL
+//! carries it (`encodeURIComponent`, RFC 3986, a form's `+` for a space: a gateway that echoes a query string),
+//! and each of those escaped twice by the same encoder (a body printed inside another JSON string). A secret with blanks between its
 //! words (a password with spaces, a PEM key, an `Authorization` value) is also found with other blanks there
 //! (a line break for a space, CRLF for LF): a reformatted echo, and what an excerpt, which collapses blanks,
 //! would turn back into the secret; in a text an excerpt reads as HTML (it starts with `<`), also with tags
@@ -318,13 +319,16 @@ impl Collapsed {
 /// `secret` as it is, and as each JSON encoder writes it inside a string, once and escaped again by the same
 /// encoder (a body printed inside another JSON string): the forms `mask` looks for, each once.
 fn escaped_forms(secret: &str) -> Vec<String> {
-    const ENCODERS: [fn(&str) -> String; 6] = [
+    const ENCODERS: [fn(&str) -> String; 9] = [
         json_escaped,
         python_escaped,
         uppercase_escaped,
         php_escaped,
         go_escaped,
         slashes_escaped,
+        uri_component_encoded,
+        rfc3986_encoded,
+        form_encoded,
     ];
     let mut forms: Vec<String> = Vec::with_capacity(1 + 2 * ENCODERS.len());
     forms.push(secret.to_owned());
@@ -368,6 +372,40 @@ fn go_escaped(text: &str) -> String {
 /// Encoders that write `/` as `\/` and nothing else beyond the usual escapes.
 fn slashes_escaped(text: &str) -> String {
     json_escaped(text).replace('/', "\\/")
+}
+
+/// JavaScript's `encodeURIComponent`: a secret echoed in a URL or a query string.
+fn uri_component_encoded(text: &str) -> String {
+    percent_encoded(text, b"-_.!~*'()", false)
+}
+
+/// RFC 3986's unreserved characters kept, every other byte `%XX`: what signers and most URL libraries write.
+fn rfc3986_encoded(text: &str) -> String {
+    percent_encoded(text, b"-_.~", false)
+}
+
+/// `application/x-www-form-urlencoded` as HTML forms and `URLSearchParams` write it: `+` for a space.
+fn form_encoded(text: &str) -> String {
+    percent_encoded(text, b"*-._", true)
+}
+
+/// `text` with every byte `%XX` (upper-case hex) but ASCII letters, digits and `keep`, a space as `+` when
+/// `plus_for_space`. By hand: the `percent-encoding` crate would be a dependency for these 15 lines (kps-fuzz
+/// checks these against it and the `url` crate).
+fn percent_encoded(text: &str, keep: &[u8], plus_for_space: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for &byte in text.as_bytes() {
+        if byte.is_ascii_alphanumeric() || keep.contains(&byte) {
+            out.push(char::from(byte));
+        } else if byte == b' ' && plus_for_space {
+            out.push('+');
+        } else {
+            out.push('%');
+            out.push(char::from(UPPER_HEX[usize::from(byte >> 4)]));
+            out.push(char::from(UPPER_HEX[usize::from(byte & 0x0f)]));
+        }
+    }
+    out
 }
 
 const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
@@ -512,6 +550,41 @@ mod tests {
         assert_eq!(redact(text, &[PEM_KEY, PASSWORD, "canary-token-123"]), text);
         assert_eq!(redact(text, &[]), text);
         assert_eq!(redact("", &[PASSWORD]), "");
+    }
+
+    /// Found by the hostile stage of `cargo xtask fuzz` once it looked for a secret's beginning: a PEM key
+    /// echoed URI-encoded (`%20` for its spaces, `%0A` for its line breaks) was not one of the forms masked.
+    #[test]
+    fn a_secret_echoed_percent_encoded_in_a_url_or_a_form_is_masked_whole_or_cut_short() {
+        let secret = "-----BEGIN RSA PRIVATE KEY-----\nMIIE/a+b=\n-----END RSA PRIVATE KEY-----";
+        for (encoder, echoed) in [
+            (
+                "encodeURIComponent",
+                "-----BEGIN%20RSA%20PRIVATE%20KEY-----%0AMIIE%2Fa%2Bb%3D%0A-----END%20RSA%20PRIVATE%20KEY-----",
+            ),
+            (
+                "a form",
+                "-----BEGIN+RSA+PRIVATE+KEY-----%0AMIIE%2Fa%2Bb%3D%0A-----END+RSA+PRIVATE+KEY-----",
+            ),
+        ] {
+            let text = ["GET /callback?key=", echoed, "&x=1 refused"].concat();
+            assert_eq!(
+                redact(&text, &[secret]),
+                "GET /callback?key=***&x=1 refused",
+                "{encoder}"
+            );
+            let cut = ["GET /callback?key=", &echoed[..30]].concat();
+            assert_eq!(redact(&cut, &[secret]), "GET /callback?key=***", "{encoder}");
+        }
+        let password = "p@ss w0rd!(1)";
+        for echoed in [
+            "p%40ss%20w0rd!(1)",
+            "p%40ss%20w0rd%21%281%29",
+            "p%40ss+w0rd%21%281%29",
+        ] {
+            let text = ["password=", echoed].concat();
+            assert_eq!(redact(&text, &[password]), "password=***", "{echoed}");
+        }
     }
 
     #[test]

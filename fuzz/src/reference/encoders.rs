@@ -1,8 +1,12 @@
 //! How JSON encoders write a string inside a JSON string literal, as a server that echoes a request would:
 //! each written here from that encoder's documented behaviour (serde_json is the library itself), for the
-//! masking properties. Each returns the literal's content, without its quotes.
+//! masking properties. Each returns the literal's content, without its quotes. The URL encoders are the
+//! well-kept crates' (`percent-encoding`, `url`): the library's are written by hand.
 
-/// A JSON encoder a server might use.
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use url::form_urlencoded;
+
+/// A JSON encoder (or a URL's) a server might use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Encoder {
     /// serde_json, and JavaScript's `JSON.stringify`: `\"` `\\` `\b` `\f` `\n` `\r` `\t`, other C0 controls
@@ -21,6 +25,14 @@ pub enum Encoder {
     /// An encoder that escapes `/` as `\/` and nothing else beyond serde_json (Java's `org.json`, Ruby's
     /// older `to_json`).
     Slashes,
+    /// JavaScript's `encodeURIComponent` (the `percent-encoding` crate with its set): UTF-8 bytes as `%XX`
+    /// except `A-Za-z0-9-_.!~*'()`.
+    UriComponent,
+    /// RFC 3986's unreserved characters kept, every other byte `%XX`: what signers and most URL libraries write.
+    Rfc3986,
+    /// `application/x-www-form-urlencoded` as the `url` crate writes it (`+` for a space; HTML forms,
+    /// `URLSearchParams`).
+    Form,
 }
 
 /// Every encoder.
@@ -33,8 +45,32 @@ pub const ENCODERS: [Encoder; 6] = [
     Encoder::Slashes,
 ];
 
-/// `text` as `encoder` writes it inside a JSON string literal.
+/// The encoders of text in a URL: a server that echoes a query string or a form.
+pub const URL_ENCODERS: [Encoder; 3] = [Encoder::UriComponent, Encoder::Rfc3986, Encoder::Form];
+
+/// `text` as `encoder` writes it inside a JSON string literal (or, for [`URL_ENCODERS`], in a URL).
 pub fn encode(encoder: Encoder, text: &str) -> String {
+    const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'!')
+        .remove(b'~')
+        .remove(b'*')
+        .remove(b'\'')
+        .remove(b'(')
+        .remove(b')');
+    const RFC_3986: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    match encoder {
+        Encoder::UriComponent => return utf8_percent_encode(text, URI_COMPONENT).to_string(),
+        Encoder::Rfc3986 => return utf8_percent_encode(text, RFC_3986).to_string(),
+        Encoder::Form => return form_urlencoded::byte_serialize(text.as_bytes()).collect(),
+        _ => {}
+    }
     if encoder == Encoder::SerdeJson {
         let quoted = serde_json::to_string(text).expect("a string always serialises");
         return quoted[1..quoted.len() - 1].to_owned();
@@ -84,6 +120,23 @@ fn push_units(out: &mut String, c: char, upper: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_url_encoder_writes_what_its_documentation_says() {
+        let text = "a b/c!*'()~é+";
+        assert_eq!(
+            encode(Encoder::UriComponent, text),
+            "a%20b%2Fc!*'()~%C3%A9%2B"
+        );
+        assert_eq!(
+            encode(Encoder::Rfc3986, text),
+            "a%20b%2Fc%21%2A%27%28%29~%C3%A9%2B"
+        );
+        assert_eq!(
+            encode(Encoder::Form, text),
+            "a+b%2Fc%21*%27%28%29%7E%C3%A9%2B"
+        );
+    }
 
     #[test]
     fn each_encoder_writes_what_its_documentation_says() {

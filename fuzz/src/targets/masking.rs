@@ -14,7 +14,7 @@ use proptest::prelude::*;
 use proptest::sample::select;
 
 use crate::inputs::{any_char, any_text};
-use crate::reference::encoders::{encode, Encoder, ENCODERS};
+use crate::reference::encoders::{encode, Encoder, ENCODERS, URL_ENCODERS};
 use crate::Session;
 
 /// How a secret is written where it is planted.
@@ -40,8 +40,8 @@ impl Escaping {
 pub fn any_escaping() -> impl Strategy<Value = Escaping> {
     prop_oneof![
         Just(Escaping::Raw),
-        select(&ENCODERS[..]).prop_map(Escaping::Once),
-        select(&ENCODERS[..]).prop_map(Escaping::Twice),
+        select([&ENCODERS[..], &URL_ENCODERS[..]].concat()).prop_map(Escaping::Once),
+        select([&ENCODERS[..], &URL_ENCODERS[..]].concat()).prop_map(Escaping::Twice),
     ]
 }
 
@@ -205,10 +205,11 @@ pub fn write(pieces: &[Piece], secrets: &[String]) -> (String, Vec<String>) {
 
 /// The forms the masker documents looking for (`src/masking.rs`, README "Errors"): the secret as it is, as
 /// each JSON encoder writes it (serde_json and `JSON.stringify`, Python, PHP, Go, Java's uppercase `\uXXXX`,
-/// `\/` alone), and escaped twice by the same encoder (a body printed inside another JSON string).
+/// `\/` alone), percent-encoded as a URL carries it (`encodeURIComponent`, RFC 3986, a form), and escaped twice
+/// by the same encoder (a body printed inside another JSON string).
 pub fn reference_forms(secret: &str) -> Vec<String> {
     let mut forms = vec![secret.to_owned()];
-    for encoder in ENCODERS {
+    for encoder in ENCODERS.into_iter().chain(URL_ENCODERS) {
         forms.push(Escaping::Once(encoder).apply(secret));
         forms.push(Escaping::Twice(encoder).apply(secret));
     }
