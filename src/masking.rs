@@ -341,6 +341,14 @@ fn escaped_forms(secret: &str) -> Vec<String> {
             }
         }
     }
+    // A request body echoed in a URL or a form: the secret JSON-escaped as the body writes it, then encoded.
+    let in_body = json_escaped(secret);
+    for encode in [uri_component_encoded, rfc3986_encoded, form_encoded] {
+        let form = encode(&in_body);
+        if !forms.contains(&form) {
+            forms.push(form);
+        }
+    }
     forms
 }
 
@@ -576,6 +584,9 @@ mod tests {
             let cut = ["GET /callback?key=", &echoed[..30]].concat();
             assert_eq!(redact(&cut, &[secret]), "GET /callback?key=***", "{encoder}");
         }
+        // The request's body echoed URI-encoded: the key as the body writes it (`\n` escaped), then encoded.
+        let body = "%7B%22key%22%3A%22-----BEGIN%20RSA%20PRIVATE%20KEY-----%5CnMIIE%2Fa%2Bb%3D%5Cn-----END%20RSA%20PRIVATE%20KEY-----%22%7D";
+        assert_eq!(redact(body, &[secret]), "%7B%22key%22%3A%22***%22%7D");
         let password = "p@ss w0rd!(1)";
         for echoed in [
             "p%40ss%20w0rd!(1)",

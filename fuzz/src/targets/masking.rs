@@ -24,6 +24,9 @@ pub enum Escaping {
     Once(Encoder),
     /// Encoded by the same encoder twice.
     Twice(Encoder),
+    /// JSON-escaped as a request body writes it (serde_json), then encoded by a URL encoder: a request's
+    /// body echoed in a URL or a form.
+    UrlOfBody(Encoder),
 }
 
 impl Escaping {
@@ -32,6 +35,7 @@ impl Escaping {
             Escaping::Raw => secret.to_owned(),
             Escaping::Once(encoder) => encode(encoder, secret),
             Escaping::Twice(encoder) => encode(encoder, &encode(encoder, secret)),
+            Escaping::UrlOfBody(encoder) => encode(encoder, &encode(Encoder::SerdeJson, secret)),
         }
     }
 }
@@ -42,6 +46,7 @@ pub fn any_escaping() -> impl Strategy<Value = Escaping> {
         Just(Escaping::Raw),
         select([&ENCODERS[..], &URL_ENCODERS[..]].concat()).prop_map(Escaping::Once),
         select([&ENCODERS[..], &URL_ENCODERS[..]].concat()).prop_map(Escaping::Twice),
+        select(&URL_ENCODERS[..]).prop_map(Escaping::UrlOfBody),
     ]
 }
 
@@ -205,13 +210,17 @@ pub fn write(pieces: &[Piece], secrets: &[String]) -> (String, Vec<String>) {
 
 /// The forms the masker documents looking for (`src/masking.rs`, README "Errors"): the secret as it is, as
 /// each JSON encoder writes it (serde_json and `JSON.stringify`, Python, PHP, Go, Java's uppercase `\uXXXX`,
-/// `\/` alone), percent-encoded as a URL carries it (`encodeURIComponent`, RFC 3986, a form), and escaped twice
-/// by the same encoder (a body printed inside another JSON string).
+/// `\/` alone), percent-encoded as a URL carries it (`encodeURIComponent`, RFC 3986, a form; also after
+/// serde_json's escaping: a request body in a URL), and escaped twice by the same encoder (a body printed
+/// inside another JSON string).
 pub fn reference_forms(secret: &str) -> Vec<String> {
     let mut forms = vec![secret.to_owned()];
     for encoder in ENCODERS.into_iter().chain(URL_ENCODERS) {
         forms.push(Escaping::Once(encoder).apply(secret));
         forms.push(Escaping::Twice(encoder).apply(secret));
+    }
+    for encoder in URL_ENCODERS {
+        forms.push(Escaping::UrlOfBody(encoder).apply(secret));
     }
     let upper = uppercase_non_ascii(&encode(Encoder::SerdeJson, secret));
     forms.push(uppercase_non_ascii(&encode(Encoder::SerdeJson, &upper)));
