@@ -208,6 +208,8 @@ pub struct Fleet {
     /// way: one reading serves every server whose answer was lost before it started.
     readings_started: u32,
     reading: Option<u32>,
+    /// Whether the last reading failed and served nobody: the next one is the servers' last chance.
+    reading_failed: bool,
 }
 
 /// What an unbind's failure leads to.
@@ -252,6 +254,7 @@ impl Fleet {
             failed_before: None,
             readings_started: 0,
             reading: None,
+            reading_failed: false,
         }
     }
 
@@ -416,9 +419,11 @@ impl Fleet {
     /// The reading under way ended at `now_ms` with the lists (`running`, `failed`) or the failure that
     /// stopped it. It serves every server whose answer came before it started: each is reconciled with the
     /// lists ([`Fleet::reconcile`]), or, when they could not be read, left without evidence
-    /// ([`Fleet::lists_unreadable`]). A server whose answer came later waits for the next reading; an abort
-    /// serves none (the fleet is aborted, and the next reading is made without the signal). Returns the
-    /// servers served, to report.
+    /// ([`Fleet::lists_unreadable`]). A server whose answer came later waits for the next reading. Serving
+    /// none: an abort (the fleet is aborted, and the next reading is made without the signal), and, before
+    /// an abort, lists that could not be read after a reading that could (one failed page, after its
+    /// retries, is not yet proof: the next reading decides; after an abort there is no time for it).
+    /// Returns the servers served, to report.
     pub fn lists_read(
         &mut self,
         lists: Result<(&[TaskEntry], &[TaskEntry]), &Failure>,
@@ -433,7 +438,12 @@ impl Fleet {
                 self.abort(failure);
                 return Vec::new();
             }
+            if !self.aborted && !self.reading_failed {
+                self.reading_failed = true;
+                return Vec::new();
+            }
         }
+        self.reading_failed = false;
         let served: Vec<usize> = self
             .entries
             .iter()
@@ -1364,7 +1374,7 @@ mod tests {
     }
 
     #[test]
-    fn lists_that_could_not_be_read_leave_every_server_waiting_for_them_without_evidence() {
+    fn lists_that_could_not_be_read_twice_leave_every_server_waiting_for_them_without_evidence() {
         let mut fleet = Fleet::new(ids(2), 2, 3, true, 60_000);
         fleet.next_unbind(0.0);
         fleet.next_unbind(0.0);
@@ -1372,6 +1382,14 @@ mod tests {
         fleet.unbind_failed(1, Failure::local(ErrorKind::Timeout, "timed out"), 1);
         fleet.reading_started();
         let unreadable = Failure::local(ErrorKind::Network, "no response from the service");
+        assert!(
+            fleet
+                .lists_read(Err(&unreadable), 10.0, &Masker::default())
+                .is_empty(),
+            "one failed reading is not yet proof"
+        );
+        assert!(fleet.reading_due(), "the lists are read again");
+        fleet.reading_started();
         assert_eq!(
             fleet.lists_read(Err(&unreadable), 10.0, &Masker::default()),
             [0, 1]
@@ -1428,6 +1446,18 @@ mod tests {
             let entry = &fleet.entries()[index];
             assert_eq!((entry.outcome(), entry.task_id()), (Outcome::Started, None));
         }
+        // After an abort one reading decides, even one that failed: there is no time for another.
+        let mut fleet = Fleet::new(ids(1), 1, 3, true, 60_000);
+        fleet.next_unbind(0.0);
+        fleet.abort(&aborted);
+        fleet.unbind_failed(0, api(504, "HTTP_504"), 1);
+        fleet.reading_started();
+        let unreadable = Failure::local(ErrorKind::Timeout, "no complete response");
+        assert_eq!(
+            fleet.lists_read(Err(&unreadable), 10.0, &Masker::default()),
+            [0]
+        );
+        assert!(fleet.is_done());
     }
 
     #[test]

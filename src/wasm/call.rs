@@ -200,14 +200,23 @@ impl<'a> Caller<'a> {
         let first = operation();
         let method = Method::of(first.method);
         let mut next = Some(first);
+        self.attempts.set(self.earlier);
+        // The failure of the attempt before, while a retry is under way.
+        let mut last: Option<Failure> = None;
         // A fleet's request waits for its turn first: `timeoutMs` bounds the request, not the queue.
         self.wait_for_turn().await?;
         let mut attempts = Attempts::new(self.client.max_attempts, method, Date::now(), timeout_ms)
             .resumed(self.earlier);
         loop {
             let operation = next.take().unwrap_or_else(&operation);
-            // The first attempt always has time; a retry is only scheduled when its attempt would have some.
-            let attempt_timeout = attempts.start(Date::now()).unwrap_or(1);
+            // The first attempt always goes out. A retry is only scheduled when its attempt would have time,
+            // but its timer may fire late (a busy machine, a background tab): past the deadline, it is not
+            // sent (an unbind sent with no time to answer would be performed and its answer lost).
+            let attempt_timeout = match (attempts.start(Date::now()), last.take()) {
+                (Some(ms), _) => ms,
+                (None, None) => 1,
+                (None, Some(failure)) => return Err(attempts.counted(failure)),
+            };
             self.attempts.set(attempts.made());
             if let Some(pacing) = self.pacing {
                 pacing.requests.set(pacing.requests.get() + 1);
@@ -234,8 +243,10 @@ impl<'a> Caller<'a> {
                 .as_deref()
                 .map(|retry_after| retry_after.delay_ms(now));
             self.answered(sent, now, Some((&failure, retry_after)));
-            match attempts.after_failure(failure, retry_after, now, js_sys::Math::random()) {
+            match attempts.after_failure(failure.clone(), retry_after, now, js_sys::Math::random())
+            {
                 Next::RetryAfter(ms) => {
+                    last = Some(failure);
                     timer::sleep(ms, self.signal)
                         .await
                         .map_err(|failure| attempts.counted(failure))?;

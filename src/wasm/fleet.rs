@@ -12,7 +12,7 @@ use super::errors::{invalid_options, to_js};
 use super::json::{self, EngineJson, Preserved};
 use super::{convert, environment, timer};
 use crate::error::{ErrorKind, Failure};
-use crate::fleet::{AfterUnbind, Fleet, FleetEntry, Totals};
+use crate::fleet::{Fleet, FleetEntry, Totals};
 use crate::masking::Masker;
 use crate::model::{DisassociateRequest, Server};
 use crate::options::{validate_disassociate_keypairs, FleetOptions};
@@ -304,14 +304,11 @@ async fn unbinder(run: Rc<Run>) -> Result<JsValue, JsValue> {
                 if failure.kind == ErrorKind::Abort {
                     run.abort(&failure);
                 }
-                let after = run
-                    .fleet
+                // An ambiguous answer is looked for in the lists next ([`Fleet::reading_due`]), and its
+                // outcome reported again then.
+                run.fleet
                     .borrow_mut()
                     .unbind_failed(index, failure, attempts);
-                if after == AfterUnbind::Reconcile {
-                    // Reported once the lists are read.
-                    continue;
-                }
             }
         }
         run.report_progress(index);

@@ -11,7 +11,7 @@ const REFUSED: &str = "http://127.0.0.1:2";
 /// `.invalid` resolves nowhere (RFC 2606): no network needed to fail.
 const UNKNOWN_HOST: &str = "https://kms.nowhere.invalid";
 
-/// Servers for these tests alone: stopped fleet servers the fleet suite leaves alone (it uses 1–4, 101–1100).
+/// Servers for these tests alone: fleet servers the fleet suite leaves alone (it uses 1–9, 101–1100).
 fn spare(n: usize) -> String {
     format!("f1ee7000-0000-4000-8000-{:012}", 1150 + n)
 }
@@ -344,7 +344,7 @@ async fn each_request_of_a_fleet_counts_and_retries_its_own_attempts() {
     .await;
     let opts = js(json!({
         "endpoint": EMULATOR, "token": TOKEN, "projectId": PROJECT, "maxAttempts": 2,
-        "servers": ["f1ee7000-0000-4000-8000-000000000010", "f1ee7000-0000-4000-8000-000000000011"],
+        "servers": [spare(5), spare(6)],
         "intervalMs": 200, "waitTimeoutMs": 20_000,
     }));
     let (responses, _callback) = record_responses(&opts);
@@ -382,4 +382,23 @@ async fn each_request_of_a_fleet_counts_and_retries_its_own_attempts() {
         others.is_empty(),
         "first attempts counted as later ones: {seen:?}"
     );
+}
+
+#[wasm_bindgen_test]
+async fn each_poll_of_a_wait_is_a_first_attempt_with_max_attempts_of_its_own() {
+    let opts = options(&spare(4), json!({ "intervalMs": 100, "maxAttempts": 2 }));
+    let (responses, _callback) = record_responses(&opts);
+    let task = wasm::disassociate_keypair_and_wait(opts)
+        .await
+        .expect("the task succeeds");
+    assert_eq!(text(&task, "status"), "SUCCESS_UNBIND");
+    let polls: Vec<f64> = responses
+        .borrow()
+        .iter()
+        .filter(|r| text(r, "operation") == "ListKeypairTask")
+        .map(|r| get(r, "attempts").as_f64().unwrap_or(0.0))
+        .collect();
+    // The emulator's task phases last 0.9 s: about nine polls, more than maxAttempts.
+    assert!(polls.len() > 2, "{polls:?}");
+    assert!(polls.iter().all(|&attempts| attempts == 1.0), "{polls:?}");
 }

@@ -392,7 +392,8 @@ async fn a_lost_answer_whose_task_ended_before_the_lists_were_read_is_a_success_
 }
 
 /// The result of a one-server fleet (no wait) whose unbind is performed but its answer lost (a 504), while
-/// the running-tasks list answers with `list_fault` `times` times: the list it needs to find the task.
+/// the running-tasks list answers with `list_fault` `times` times: the list it needs to find the task. (A
+/// reading that fails is made once more before the lists are taken for unreadable.)
 async fn a_lost_unbind_reconciled_with_a_running_list_that(
     server: &str,
     list_fault: &str,
@@ -418,10 +419,34 @@ async fn a_lost_unbind_reconciled_with_a_running_list_that(
 }
 
 #[wasm_bindgen_test]
+async fn a_lost_answer_whose_first_reading_of_the_lists_fails_is_found_by_the_next_one() {
+    let server = fleet_server(12);
+    add_fault_rule(
+        json!({ "fault": "status=504,after", "method": "POST", "path": "/keypairs/disassociate",
+                "times": 1 }),
+    )
+    .await;
+    // Every attempt of the first reading's running-tasks list (maxAttempts 3) fails.
+    add_fault_rule(
+        json!({ "fault": "status=500", "method": "GET", "path": "/running-tasks", "times": 3 }),
+    )
+    .await;
+    let report =
+        wasm::disassociate_keypairs(fleet_options(json!([server]), json!({ "wait": false })))
+            .await
+            .expect("report");
+    let line = results(&report)[0].clone();
+    assert_eq!(text(&line, "outcome"), "started", "{line:?}");
+    assert_eq!(text(&line, "taskId").len(), 36, "{line:?}");
+    assert_eq!(number(&line, "attempts"), 1.0);
+    assert_eq!(tasks_per_server(&[server]).await, [1], "not sent again");
+}
+
+#[wasm_bindgen_test]
 async fn task_lists_that_cannot_be_read_after_a_lost_answer_never_lead_to_a_second_unbind() {
     let server = fleet_server(6);
-    // Every attempt of the running-tasks read (maxAttempts 3) fails.
-    let line = a_lost_unbind_reconciled_with_a_running_list_that(&server, "status=500", 3).await;
+    // Every attempt of the running-tasks read (maxAttempts 3) fails, in both readings.
+    let line = a_lost_unbind_reconciled_with_a_running_list_that(&server, "status=500", 6).await;
     assert_eq!(number(&line, "attempts"), 1.0);
     let error = get(&line, "error");
     assert_eq!(text(&error, "code"), "HTTP_504");
@@ -436,9 +461,9 @@ async fn task_lists_that_cannot_be_read_after_a_lost_answer_never_lead_to_a_seco
 #[wasm_bindgen_test]
 async fn a_task_list_of_endless_full_pages_is_unreadable_and_never_leads_to_a_second_unbind() {
     let server = fleet_server(9);
-    // A full page of a list that says it holds 10⁹ tasks: read on, it would never end.
+    // A full page of a list that says it holds 10⁹ tasks (read on, it would never end), in both readings.
     let line =
-        a_lost_unbind_reconciled_with_a_running_list_that(&server, "body=endless-page", 1).await;
+        a_lost_unbind_reconciled_with_a_running_list_that(&server, "body=endless-page", 2).await;
     let message = text(&get(&line, "error"), "message");
     assert!(
         message.contains("the running-tasks list cannot be read whole: it counts 1000000000 tasks")

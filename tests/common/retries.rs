@@ -3,6 +3,8 @@
 //! have been lost is not sent twice while a read is, and a wait that cannot fit in `timeoutMs` is not started.
 
 use super::*;
+use std::cell::Cell;
+use std::rc::Rc;
 
 /// The time now, from the JS clock.
 fn now() -> f64 {
@@ -118,4 +120,50 @@ async fn a_retry_after_that_cannot_fit_in_timeout_ms_is_not_waited_for() {
         "rejected at once, not after {} ms",
         now() - started
     );
+}
+
+/// Holds the JS thread (every timer with it) for `ms` milliseconds, `after` milliseconds from now.
+fn hold_the_thread(after: i32, ms: u32) {
+    let global = js_sys::global();
+    let set_timeout: js_sys::Function = get(&global, "setTimeout").unchecked_into();
+    let hold = js_sys::Function::new_no_args(&format!(
+        "const end = Date.now() + {ms}; while (Date.now() < end) {{}}"
+    ));
+    set_timeout
+        .call2(&global, &hold, &JsValue::from(after))
+        .expect("setTimeout");
+}
+
+#[wasm_bindgen_test]
+async fn a_retry_whose_timer_fires_past_the_deadline_is_not_sent_and_the_call_ends_with_its_answer()
+{
+    // A 503 asking for 1 s: the retry is planned at 1 s, within timeoutMs = 1.3 s. The thread is then held
+    // from 0.4 s to 1.6 s, so the retry's timer fires past the call's deadline.
+    add_fault_rule(
+        json!({ "fault": "status=503,retry-after=1", "path": "keypairs/disassociate",
+                "method": "POST", "times": 1 }),
+    )
+    .await;
+    hold_the_thread(400, 1200);
+    let opts = options(BENCH_SERVER, json!({ "timeoutMs": 1300 }));
+    let sent = Rc::new(Cell::new(0));
+    let counter = sent.clone();
+    let on_response = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+        counter.set(counter.get() + 1);
+    });
+    js_sys::Reflect::set(
+        &opts,
+        &JsValue::from_str("onResponse"),
+        on_response.as_ref(),
+    )
+    .expect("set onResponse");
+    let error = call(opts).await.expect_err("no time for the retry");
+    assert_eq!(
+        kind(&error),
+        ("KpsApiError".into(), "KPS.0003".into(), 503),
+        "{}",
+        text(&error, "message")
+    );
+    assert_eq!(attempts(&error), 1.0);
+    assert_eq!(sent.get(), 1, "one request answered");
 }

@@ -192,13 +192,18 @@ struct World {
     waiting: Vec<usize>,
     /// The reading of the lists under way.
     reading: Option<Reading>,
+    /// Whether the server's last unbind's answer was lost (not a `KPS.0002`): if the lists show no task,
+    /// it may be sent again.
+    answer_lost: Vec<bool>,
+    /// Whether the last reading failed and served nobody.
+    reading_failed: bool,
 }
 
-/// A reading of the task lists: the lists as the service had them when it started, the servers waiting for
-/// it then (the ones it must serve), and whether the abort cut it (it was made with the signal).
+/// A reading of the task lists: the running list as the service had it when the reading started (the failed
+/// list is read after it, when the reading ends), the servers waiting for it then (the ones it must serve),
+/// and whether the abort cut it (it was made with the signal).
 struct Reading {
     running: Vec<TaskEntry>,
-    failed: Vec<TaskEntry>,
     serves: Vec<usize>,
     cut: bool,
 }
@@ -294,7 +299,6 @@ fn start_reading(fleet: &mut Fleet, world: &mut World) -> Result<(), TestCaseErr
         fleet.reading_started();
         world.reading = Some(Reading {
             running: world.list(TaskState::Running),
-            failed: world.list(TaskState::Failed),
             serves: world.waiting.clone(),
             cut: false,
         });
@@ -303,24 +307,33 @@ fn start_reading(fleet: &mut Fleet, world: &mut World) -> Result<(), TestCaseErr
 }
 
 /// Ends the reading under way (its lists, or a failure when they cannot be read or the abort cut it), and
-/// checks that it served exactly the servers waiting when it started and adopted their running tasks.
-fn end_reading(fleet: &mut Fleet, world: &mut World, readable: bool) -> Result<(), TestCaseError> {
+/// checks that it served exactly the servers waiting when it started (none after an abort's cut, nor after a
+/// first failure before an abort), adopted their running tasks, and sent again exactly those whose answer was
+/// lost and whose task the lists do not show, within `maxAttempts` and not after an abort.
+fn end_reading(
+    fleet: &mut Fleet,
+    world: &mut World,
+    case: &Case,
+    readable: bool,
+) -> Result<(), TestCaseError> {
     let Some(reading) = world.reading.take() else {
         return Ok(());
     };
+    let failed = world.list(TaskState::Failed);
     let aborted = Failure::local(ErrorKind::Abort, "aborted");
     let unreadable = lost(0);
     let lists = match (reading.cut, readable) {
         (true, _) => Err(&aborted),
-        (false, true) => Ok((reading.running.as_slice(), reading.failed.as_slice())),
+        (false, true) => Ok((reading.running.as_slice(), failed.as_slice())),
         (false, false) => Err(&unreadable),
     };
     let mut served = fleet.lists_read(lists, world.now, &Masker::default());
-    if reading.cut {
-        prop_assert!(
-            served.is_empty(),
-            "a reading cut by the abort served {served:?}"
-        );
+    let serves_none = reading.cut || (!readable && !world.aborted && !world.reading_failed);
+    if !reading.cut {
+        world.reading_failed = serves_none;
+    }
+    if serves_none {
+        prop_assert!(served.is_empty(), "the reading served {served:?}");
         return Ok(());
     }
     served.sort_unstable();
@@ -332,16 +345,33 @@ fn end_reading(fleet: &mut Fleet, world: &mut World, readable: bool) -> Result<(
         "the reading served other servers than those waiting when it started"
     );
     world.waiting.retain(|index| !served.contains(index));
+    let is_unbind_of = |task: &TaskEntry, index: usize| {
+        task.server_id == world.ids[index] && !task.operate_type.contains("RESET")
+    };
     for &index in &served {
         let entry = &fleet.entries()[index];
-        world.may_resend[index] = entry.state == ServerState::Queued;
-        if !readable {
-            continue;
-        }
-        let running = reading.running.iter().find(|task| {
-            task.server_id == world.ids[index] && task.operate_type.contains("UNBIND")
+        let running = reading
+            .running
+            .iter()
+            .find(|task| is_unbind_of(task, index));
+        let failed_new = failed.iter().any(|task| {
+            is_unbind_of(task, index) && !world.tasks.iter().any(|t| t.id == task.task_id && t.old)
         });
-        if let Some(task) = running {
+        let resend = readable
+            && world.answer_lost[index]
+            && !world.aborted
+            && world.sent[index] < case.max_attempts.max(1)
+            && running.is_none()
+            && !failed_new;
+        prop_assert_eq!(
+            entry.state == ServerState::Queued,
+            resend,
+            "server {} after the reading: {:?}",
+            index,
+            &entry.state
+        );
+        world.may_resend[index] = resend;
+        if let (true, Some(task)) = (readable, running) {
             prop_assert_eq!(
                 entry.task_id(),
                 Some(task.task_id.as_str()),
@@ -518,6 +548,8 @@ fn step(
                     failure
                 }
             };
+            world.answer_lost[index] =
+                matches!(answer, Ok(Answer::ActedButLost | Answer::LostBeforeActing));
             if fleet.unbind_failed(index, failure, sent) == AfterUnbind::Reconcile {
                 world.waiting.push(index);
             }
@@ -570,7 +602,7 @@ fn step(
             }
         }
         Action::StartReading => start_reading(fleet, world)?,
-        Action::EndReading { readable } => end_reading(fleet, world, readable)?,
+        Action::EndReading { readable } => end_reading(fleet, world, case, readable)?,
         Action::Tick { ms } => world.now += ms,
         Action::Abort => {
             if !world.aborted {
@@ -606,6 +638,8 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
         aborted: false,
         waiting: Vec::new(),
         reading: None,
+        answer_lost: vec![false; case.servers],
+        reading_failed: false,
     };
     for (n, &server) in case.old_failures.iter().enumerate() {
         world.tasks.push(Task {
