@@ -339,8 +339,9 @@ function leaks(error, secrets, what) {
     texts.push(`String() threw ${e?.name}`);
   }
   const problems = [];
+  // A secret cut short (a body that ends inside an echo of it) is masked from its 8th byte on.
   for (const [name, secret] of Object.entries(secrets)) {
-    if (secret && texts.some((text) => text.includes(secret))) problems.push(`${what} carries the ${name}`);
+    if (secret && texts.some((text) => text.includes(secret.slice(0, 8)))) problems.push(`${what} carries the ${name}, or its beginning`);
   }
   return problems;
 }

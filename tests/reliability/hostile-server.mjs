@@ -320,10 +320,15 @@ const PLAYS = {
       secret.split('').join(' '),
     ]);
     const [status, code] = r.chance(0.6) ? r.pick(KPS_ERRORS) : [202, undefined];
-    const body =
+    let body =
       status === 202
         ? json({ task_id: r.chance(0.5) ? escaped : uuid(r), error_msg: escaped, server_id: escaped })
         : json({ error_code: r.chance(0.8) ? code : escaped, error_msg: `echo: ${escaped}` });
+    if (r.chance(0.3)) {
+      // Cut short inside the last echo: the beginning of one of its secrets may end the body.
+      const at = body.lastIndexOf(escaped);
+      if (at >= 0 && escaped.length > 9) body = body.slice(0, at + r.int(8, escaped.length - 1));
+    }
     const id = request.headers['x-auth-token'] ?? request.headers.authorization ?? 'none';
     respond(socket, status, [...cors, ['X-Request-Id', id.replace(/[\r\n]/g, '')], ...jsonType], body);
   },
