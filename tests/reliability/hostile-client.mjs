@@ -341,7 +341,13 @@ function leaks(error, secrets, what) {
   const problems = [];
   // A secret cut short (a body that ends inside an echo of it) is masked from its 8th byte on.
   for (const [name, secret] of Object.entries(secrets)) {
-    if (secret && texts.some((text) => text.includes(secret.slice(0, 8)))) problems.push(`${what} carries the ${name}, or its beginning`);
+    const text = secret && texts.find((text) => text.includes(secret.slice(0, 8)));
+    if (!text) continue;
+    // Where: the 60 characters before it, and how much of the secret follows (never the secret itself).
+    const at = text.indexOf(secret.slice(0, 8));
+    let shown = 8;
+    while (shown < secret.length && text[at + shown] === secret[shown]) shown++;
+    problems.push(`${what} carries the ${name}, or its beginning (${shown} bytes of it, after ${JSON.stringify(text.slice(Math.max(0, at - 60), at))})`);
   }
   return problems;
 }
