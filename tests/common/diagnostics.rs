@@ -35,6 +35,20 @@ fn record_responses(options: &JsValue) -> (Responses, Closure<dyn FnMut(JsValue)
     (seen, callback)
 }
 
+/// Each response's `(operation, status, attempts)`.
+fn summarised(responses: &[JsValue]) -> Vec<(String, f64, f64)> {
+    responses
+        .iter()
+        .map(|r| {
+            (
+                text(r, "operation"),
+                get(r, "status").as_f64().unwrap_or(0.0),
+                get(r, "attempts").as_f64().unwrap_or(0.0),
+            )
+        })
+        .collect()
+}
+
 fn own_keys(value: &JsValue) -> Vec<String> {
     js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>())
         .iter()
@@ -290,16 +304,7 @@ async fn on_response_gets_every_response_s_operation_status_request_id_and_attem
         own_keys(&seen[1]),
         ["operation", "status", "requestId", "attempts"]
     );
-    let summary: Vec<(String, f64, f64)> = seen
-        .iter()
-        .map(|r| {
-            (
-                text(r, "operation"),
-                get(r, "status").as_f64().unwrap_or(0.0),
-                get(r, "attempts").as_f64().unwrap_or(0.0),
-            )
-        })
-        .collect();
+    let summary = summarised(&seen);
     assert_eq!(
         summary,
         [
@@ -350,17 +355,7 @@ async fn each_request_of_a_fleet_counts_and_retries_its_own_attempts() {
     let (responses, _callback) = record_responses(&opts);
     let report = wasm::disassociate_keypairs(opts).await.expect("report");
     assert_eq!(get(&report, "succeeded").as_f64(), Some(2.0), "{report:?}");
-    let seen: Vec<(String, f64, f64)> = responses
-        .borrow()
-        .iter()
-        .map(|r| {
-            (
-                text(r, "operation"),
-                get(r, "status").as_f64().unwrap_or(0.0),
-                get(r, "attempts").as_f64().unwrap_or(0.0),
-            )
-        })
-        .collect();
+    let seen = summarised(&responses.borrow());
     let refused = seen
         .iter()
         .position(|(_, status, _)| *status == 503.0)

@@ -392,9 +392,8 @@ async fn a_lost_answer_whose_task_ended_before_the_lists_were_read_is_a_success_
 }
 
 /// The result of a one-server fleet (no wait) whose unbind is performed but its answer lost (a 504), while
-/// the running-tasks list answers with `list_fault` `times` times: the list it needs to find the task. (A
-/// reading that fails is made once more before the lists are taken for unreadable.)
-async fn a_lost_unbind_reconciled_with_a_running_list_that(
+/// the running-tasks list answers with `list_fault` `times` times: the list it needs to find the task.
+async fn a_lost_unbind_with_a_running_list_that(
     server: &str,
     list_fault: &str,
     times: u32,
@@ -412,7 +411,17 @@ async fn a_lost_unbind_reconciled_with_a_running_list_that(
         wasm::disassociate_keypairs(fleet_options(json!([server]), json!({ "wait": false })))
             .await
             .expect("report");
-    let line = results(&report)[0].clone();
+    results(&report)[0].clone()
+}
+
+/// [`a_lost_unbind_with_a_running_list_that`], whose lists are never read (a reading that fails is made
+/// once more before the lists are taken for unreadable): `started` without a task ID.
+async fn a_lost_unbind_reconciled_with_a_running_list_that(
+    server: &str,
+    list_fault: &str,
+    times: u32,
+) -> JsValue {
+    let line = a_lost_unbind_with_a_running_list_that(server, list_fault, times).await;
     assert_eq!(text(&line, "outcome"), "started");
     assert!(get(&line, "taskId").is_undefined(), "no task ID is known");
     line
@@ -421,21 +430,8 @@ async fn a_lost_unbind_reconciled_with_a_running_list_that(
 #[wasm_bindgen_test]
 async fn a_lost_answer_whose_first_reading_of_the_lists_fails_is_found_by_the_next_one() {
     let server = fleet_server(12);
-    add_fault_rule(
-        json!({ "fault": "status=504,after", "method": "POST", "path": "/keypairs/disassociate",
-                "times": 1 }),
-    )
-    .await;
     // Every attempt of the first reading's running-tasks list (maxAttempts 3) fails.
-    add_fault_rule(
-        json!({ "fault": "status=500", "method": "GET", "path": "/running-tasks", "times": 3 }),
-    )
-    .await;
-    let report =
-        wasm::disassociate_keypairs(fleet_options(json!([server]), json!({ "wait": false })))
-            .await
-            .expect("report");
-    let line = results(&report)[0].clone();
+    let line = a_lost_unbind_with_a_running_list_that(&server, "status=500", 3).await;
     assert_eq!(text(&line, "outcome"), "started", "{line:?}");
     assert_eq!(text(&line, "taskId").len(), 36, "{line:?}");
     assert_eq!(number(&line, "attempts"), 1.0);
