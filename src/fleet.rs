@@ -887,6 +887,30 @@ mod tests {
     }
 
     #[test]
+    fn only_the_servers_whose_answer_was_lost_are_reconciled_and_never_with_another_server_s_task()
+    {
+        let mut fleet = Fleet::new(ids(3), 3, 3, false, 1000);
+        for _ in 0..3 {
+            fleet.next_unbind(0.0);
+        }
+        assert!(fleet.to_reconcile().is_empty(), "three in flight");
+        fleet.unbind_started(0, "t-0".into(), 1, 0.0);
+        fleet.unbind_failed(1, api(504, "HTTP_504"), 1);
+        fleet.unbind_failed(2, api(403, "KPS.9003"), 1);
+        assert_eq!(fleet.to_reconcile(), [1]);
+        // server-0's unbind is running and server-2's failed: neither is server-1's.
+        let running = [listed("t-0", "server-0", 0.0)];
+        let failed = [listed("t-2", "server-2", 0.0)];
+        assert!(!fleet.reconcile(1, &running, &failed, 10.0, &Masker::default()));
+        assert_eq!(fleet.entries()[1].task_id(), None);
+        assert_eq!(
+            fleet.next_unbind(20.0),
+            Some(1),
+            "in neither list: sent again"
+        );
+    }
+
+    #[test]
     fn a_lost_answer_with_no_task_found_is_sent_again_first_and_at_most_max_attempts_times() {
         let mut fleet = Fleet::new(ids(3), 1, 2, false, 1000);
         assert_eq!(fleet.next_unbind(0.0), Some(0));
@@ -969,6 +993,18 @@ mod tests {
             message.contains("KPS.0003 plug-in did not answer"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn a_failed_task_a_few_minutes_older_than_the_first_attempt_is_taken_as_clocks_may_differ() {
+        let now = 100.0 * MINUTE;
+        let mut fleet = Fleet::new(ids(1), 1, 1, false, 1000);
+        fleet.next_unbind(now);
+        fleet.unbind_failed(0, api(504, "HTTP_504"), 1);
+        let skewed = [listed("t-skewed", "server-0", now - 4.0 * MINUTE)];
+        fleet.reconcile(0, &[], &skewed, now + 10.0, &Masker::default());
+        assert_eq!(fleet.entries()[0].outcome(), Outcome::Failed);
+        assert_eq!(fleet.entries()[0].task_id(), Some("t-skewed"));
     }
 
     #[test]
@@ -1111,6 +1147,28 @@ mod tests {
         fleet.abort(&aborted);
         assert!(fleet.is_done());
         assert_eq!(outcomes(&fleet), ["not-started", "not-started"]);
+    }
+
+    #[test]
+    fn unbinds_remain_while_a_server_is_queued_or_in_flight_and_none_once_the_fleet_is_aborted() {
+        let mut fleet = Fleet::new(ids(2), 2, 3, true, 60_000);
+        assert!(fleet.unbinding(), "two queued");
+        fleet.next_unbind(0.0);
+        fleet.next_unbind(0.0);
+        fleet.unbind_started(0, "t-0".into(), 1, 0.0);
+        assert!(fleet.unbinding(), "server-1's unbind is in flight");
+        fleet.unbind_started(1, "t-1".into(), 1, 0.0);
+        assert!(!fleet.unbinding(), "both started: only waiting is left");
+
+        let mut fleet = Fleet::new(ids(2), 1, 3, true, 60_000);
+        fleet.next_unbind(0.0);
+        assert!(!fleet.aborted());
+        fleet.abort(&Failure::local(ErrorKind::Abort, "aborted"));
+        assert!(fleet.aborted());
+        assert!(
+            !fleet.unbinding(),
+            "an aborted fleet sends nothing more, whatever is still in flight"
+        );
     }
 
     #[test]
@@ -1277,12 +1335,30 @@ mod tests {
         fleet.unbind_failed(0, api(429, "APIGW.0308"), 3);
         let entry = &fleet.entries()[0];
         assert_eq!((entry.outcome(), entry.task_id()), (Outcome::Started, None));
-        assert!(entry
-            .error
-            .as_ref()
-            .unwrap()
-            .message
-            .contains("may have been performed"));
+        let message = &entry.error.as_ref().unwrap().message;
+        assert!(
+            message.contains("the unbind sent again to find out was refused")
+                && message.contains("may have been performed"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_resend_stopped_by_an_abort_before_it_was_sent_says_so_and_is_never_reported_not_started() {
+        let mut fleet = Fleet::new(ids(1), 1, 3, false, 1000);
+        fleet.next_unbind(0.0);
+        fleet.unbind_failed(0, api(504, "HTTP_504"), 1);
+        fleet.reconcile(0, &[], &[], 10.0, &Masker::default());
+        fleet.next_unbind(20.0);
+        let aborted = Failure::local(ErrorKind::Abort, "the call was aborted by its signal");
+        fleet.unbind_failed(0, aborted, 1);
+        let entry = &fleet.entries()[0];
+        assert_eq!((entry.outcome(), entry.task_id()), (Outcome::Started, None));
+        let message = &entry.error.as_ref().unwrap().message;
+        assert!(
+            message.contains("the fleet was aborted before the unbind could be sent again"),
+            "{message}"
+        );
     }
 
     #[test]
