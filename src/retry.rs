@@ -524,7 +524,36 @@ mod tests {
             Next::RetryAfter(1_000)
         );
         assert_eq!(attempts.start(2_900.0), Some(100));
+        assert_eq!(attempts.start(2_999.0), Some(1), "the last millisecond");
         assert_eq!(attempts.start(3_000.0), None);
+    }
+
+    #[test]
+    fn a_retry_is_started_only_when_its_wait_leaves_min_attempt_ms_of_timeout_ms() {
+        let mut attempts = Attempts::new(5, Method::Safe, 0.0, 3_000);
+        attempts.start(0.0);
+        // A 1 s Retry-After: from 1 950, 50 ms are left after the wait; from 1 951, 49.
+        assert_eq!(
+            attempts.after_failure(api(503, "KPS.0003"), Some(1_000.0), 1_950.0, 0.0),
+            Next::RetryAfter(1_000)
+        );
+        assert!(matches!(
+            attempts.after_failure(api(503, "KPS.0003"), Some(1_000.0), 1_951.0, 0.0),
+            Next::GiveUp(_)
+        ));
+    }
+
+    #[test]
+    fn a_refusal_is_given_up_at_once_though_attempts_are_left() {
+        let mut attempts = Attempts::new(3, Method::Safe, 0.0, 30_000);
+        attempts.start(0.0);
+        assert_eq!(
+            attempts.after_failure(api(400, "KPS.0002"), None, 0.0, 0.5),
+            Next::GiveUp(Failure {
+                attempts: 1,
+                ..api(400, "KPS.0002")
+            })
+        );
     }
 
     #[test]
@@ -602,6 +631,9 @@ mod tests {
             "Sun, 06 Nov 1994 08:49:37 gmt",
             "Sun, 06 Nov 1994 8:49:37 GMT",
             "Sun, 06 Nov 1994 08:49:60 GMT",
+            "Sun, 06 Nov 1994 08:60:37 GMT",
+            "Sun, 06 Nov 1994 24:49:37 GMT",
+            "Mon, 00 Nov 1994 08:49:37 GMT",
             "Wed, 31 Dec 1969 23:59:59 GMT",
             "Sun, 06 Nov 1994 08:49:37 GMT extra",
             "Sun, 06-Nov-94 08:49:37 GMT",
