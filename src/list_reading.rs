@@ -306,6 +306,30 @@ mod tests {
     }
 
     #[test]
+    fn a_page_may_have_the_last_millisecond_before_the_deadline_and_its_timeout_is_the_reading_s() {
+        let reading = ListReading::new("failed-tasks").within(2500.0);
+        assert_eq!(reading.page_timeout(2499.0, 2000), Ok(1));
+        assert_eq!(
+            reading.page_timeout(2499.5, 2000).map_err(|f| f.kind),
+            Err(ErrorKind::Timeout)
+        );
+        // Sent at 2 498.5 with the 1 ms left: it times out at 2 499.5, and so does the reading.
+        let page_timed_out = Failure::local(ErrorKind::Timeout, "no complete response within 1 ms");
+        assert_eq!(
+            reading.page_failed(page_timed_out, 2499.5).message,
+            "the failed-tasks list was not read whole in time after the fleet's abort (pages read: 0)"
+        );
+    }
+
+    #[test]
+    fn an_empty_page_after_full_ones_ends_the_list_that_shrank_meanwhile() {
+        let mut reading = ListReading::new("running-tasks");
+        assert_eq!(reading.add(page(0, PAGE_SIZE, 2500.0)), Ok(false));
+        assert_eq!(reading.add(page(PAGE_SIZE, 0, 2500.0)), Ok(true));
+        assert_eq!(reading.into_tasks().len(), PAGE_SIZE as usize);
+    }
+
+    #[test]
     fn the_largest_readable_list_is_read_whole() {
         let most = MAX_PAGES * PAGE_SIZE;
         let mut reading = ListReading::new("failed-tasks");

@@ -171,6 +171,22 @@ mod tests {
     }
 
     #[test]
+    fn only_the_answers_of_the_second_before_a_refusal_count_in_the_accepted_rate() {
+        let mut pacer = Pacer::new();
+        // 100 answers long before, one exactly a second before the refusal, 19 just before it.
+        let times = (0..100)
+            .map(f64::from)
+            .chain([500.0])
+            .chain((0..19).map(|i| 1400.0 + f64::from(i)));
+        for t in times {
+            pacer.answered(t - RTT_MS, t, false, None);
+        }
+        pacer.answered(1500.0 - RTT_MS, 1500.0, true, Some(1000.0));
+        let spacing = pacer.spacing_ms().unwrap();
+        assert!((spacing - 1000.0 / 18.0).abs() < 1e-9, "{spacing}");
+    }
+
+    #[test]
     fn the_rate_creeps_up_while_nothing_is_refused_and_each_refusal_lowers_it() {
         let mut pacer = Pacer::new();
         for i in 0..20 {
