@@ -1124,6 +1124,66 @@ mod tests {
     }
 
     #[test]
+    fn a_task_s_wait_is_timed_from_when_it_started_and_ends_only_past_wait_timeout_ms() {
+        let mut fleet = Fleet::new(ids(1), 1, 3, true, 1000);
+        fleet.next_unbind(0.0);
+        fleet.unbind_started(0, "t-0".into(), 1, 10_000.0);
+        let running = [listed("t-0", "server-0", 10_000.0)];
+        fleet.observe_running(&running, 10_500.0);
+        assert!(!fleet.is_done(), "half its wait");
+        fleet.observe_running(&running, 11_000.0);
+        assert!(!fleet.is_done(), "exactly waitTimeoutMs: still waited for");
+        let (changed, _) = fleet.observe_running(&running, 11_001.0);
+        assert_eq!(changed, [0]);
+        assert_eq!(
+            fleet.entries()[0].error.as_ref().map(|e| e.kind),
+            Some(ErrorKind::Timeout)
+        );
+    }
+
+    #[test]
+    fn a_pending_task_s_confirmation_reports_a_new_status_once_and_ends_the_wait_past_wait_timeout_ms(
+    ) {
+        let mut fleet = Fleet::new(ids(1), 1, 3, true, 1000);
+        fleet.next_unbind(0.0);
+        fleet.unbind_started(0, "t-0".into(), 1, 10_000.0);
+        assert!(fleet.confirmed(0, Ok(task("t-0", "RUNNING_UNBIND")), 10_100.0));
+        assert!(
+            !fleet.confirmed(0, Ok(task("t-0", "RUNNING_UNBIND")), 10_200.0),
+            "the same status: nothing to report"
+        );
+        assert_eq!(fleet.entries()[0].status(), Some("RUNNING_UNBIND"));
+        assert!(!fleet.confirmed(0, Ok(task("t-0", "RUNNING_UNBIND")), 11_000.0));
+        assert!(fleet.entries()[0].error.is_none(), "exactly waitTimeoutMs");
+        assert!(fleet.confirmed(0, Ok(task("t-0", "RUNNING_UNBIND")), 11_001.0));
+        let entry = &fleet.entries()[0];
+        assert_eq!(
+            (entry.outcome(), entry.task_id()),
+            (Outcome::Started, Some("t-0"))
+        );
+        assert_eq!(
+            entry.error.as_ref().map(|e| e.kind),
+            Some(ErrorKind::Timeout)
+        );
+        assert!(fleet.is_done());
+    }
+
+    #[test]
+    fn a_failing_confirmation_ends_the_wait_only_past_wait_timeout_ms_from_the_task_s_start() {
+        let mut fleet = Fleet::new(ids(1), 1, 3, true, 1000);
+        fleet.next_unbind(0.0);
+        fleet.unbind_started(0, "t-0".into(), 1, 10_000.0);
+        assert!(!fleet.confirmed(0, Err(api(503, "KPS.0003")), 10_500.0));
+        assert!(!fleet.confirmed(0, Err(api(503, "KPS.0003")), 11_000.0));
+        assert!(!fleet.is_done(), "exactly waitTimeoutMs: tried again");
+        assert!(fleet.confirmed(0, Err(api(503, "KPS.0003")), 11_001.0));
+        assert_eq!(
+            fleet.entries()[0].error.as_ref().map(|e| e.kind),
+            Some(ErrorKind::Timeout)
+        );
+    }
+
+    #[test]
     fn a_transient_confirmation_failure_is_tried_again_next_round() {
         let mut fleet = Fleet::new(ids(1), 1, 3, true, 60_000);
         fleet.next_unbind(0.0);
