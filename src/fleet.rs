@@ -1048,6 +1048,16 @@ mod tests {
         fleet.unbind_failed(2, Failure::local(ErrorKind::Response, "no task_id"), 1);
         assert_eq!(outcomes(&fleet), ["not-started", "failed", "failed"]);
         assert!(fleet.is_done());
+        assert_eq!(
+            fleet.totals(),
+            Totals {
+                total: 3,
+                succeeded: 0,
+                failed: 2,
+                started: 0,
+                not_started: 1
+            }
+        );
     }
 
     #[test]
