@@ -708,6 +708,35 @@ mod tests {
     }
 
     #[test]
+    fn a_text_that_is_only_the_beginning_of_a_secret_is_masked_whole() {
+        let token = "MIIEnQYJKoZIhvcNAQcCoIIEjjCCBIoCAQExDTALBglghkgBZQMEAgEw";
+        assert_eq!(redact(&token[..20], &[token]), "***");
+        assert_eq!(redact(&token[..8], &[token]), "***");
+    }
+
+    #[test]
+    fn a_secret_of_8_bytes_or_fewer_is_never_masked_cut_short_in_any_of_its_forms() {
+        // A cut of it shows at most 7 of its bytes, as the shortest cut masked of a longer secret does.
+        let password = "p/ss/w0";
+        assert_eq!(
+            redact("{\"error\":\"bad p\\/ss\\/w", &[password]),
+            "{\"error\":\"bad p\\/ss\\/w"
+        );
+        assert_eq!(
+            redact("{\"error\":\"bad p\\/ss\\/w0\"}", &[password]),
+            "{\"error\":\"bad ***\"}"
+        );
+    }
+
+    #[test]
+    fn a_text_ending_in_a_character_that_shares_a_byte_with_one_of_a_secret_s_is_left_as_it_is() {
+        // `₂` ends with 0x82, the middle byte of the secret's `€`: a cut inside `€` is no cut of the secret.
+        let secret = "abcdefgh€uro-rate";
+        let text = "rate abcdefgh₂";
+        assert_eq!(redact(text, &[secret]), text);
+    }
+
+    #[test]
     fn a_password_with_a_space_split_by_a_tag_is_masked_before_an_excerpt_could_join_it() {
         let password = "correct horse";
         let text = "<p>login failed for correct<br/>horse</p>";
