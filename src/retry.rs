@@ -437,6 +437,26 @@ mod tests {
     }
 
     #[test]
+    fn get_and_head_are_safe_to_send_twice_and_post_and_delete_are_not() {
+        assert_eq!(Method::of("GET"), Method::Safe);
+        assert_eq!(Method::of("HEAD"), Method::Safe);
+        assert_eq!(Method::of("POST"), Method::Unsafe);
+        assert_eq!(Method::of("DELETE"), Method::Unsafe);
+    }
+
+    #[test]
+    fn the_attempts_made_count_each_one_started_and_none_refused_for_lack_of_time() {
+        let mut attempts = Attempts::new(5, Method::Safe, 0.0, 1_000);
+        assert_eq!(attempts.made(), 0);
+        for _ in 0..3 {
+            attempts.start(0.0);
+        }
+        assert_eq!(attempts.made(), 3);
+        assert_eq!(attempts.start(1_000.0), None);
+        assert_eq!(attempts.made(), 3);
+    }
+
+    #[test]
     fn delays_are_full_jitter_doubling_from_100_ms_and_never_shorter_than_retry_after() {
         let mut attempts = Attempts::new(10, Method::Safe, 0.0, 600_000);
         let mut bounds = Vec::new();
