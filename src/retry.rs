@@ -183,9 +183,9 @@ impl RetryAfter {
     /// The header's value, or `None` when it is neither form.
     pub fn parse(value: &str) -> Option<RetryAfter> {
         let trimmed = value.trim();
-        if !trimmed.is_empty() && trimmed.len() <= 10 && trimmed.bytes().all(|b| b.is_ascii_digit())
-        {
-            return trimmed.parse().ok().map(RetryAfter::Seconds);
+        if !trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit()) {
+            // More seconds than a u64 holds still asks for the longest wait ([`RetryAfter::delay_ms`] caps it).
+            return Some(RetryAfter::Seconds(trimmed.parse().unwrap_or(u64::MAX)));
         }
         // A date is ASCII throughout, blanks around it included.
         if !value.is_ascii() {
@@ -595,6 +595,13 @@ mod tests {
         assert_eq!(retry_after_ms("3", now), Some(3_000.0));
         assert_eq!(retry_after_ms(" 0 ", now), Some(0.0));
         assert_eq!(retry_after_ms("99999999", now), Some(86_400_000.0));
+        for centuries in ["9999999999", "99999999999", "99999999999999999999999"] {
+            assert_eq!(
+                retry_after_ms(centuries, now),
+                Some(86_400_000.0),
+                "{centuries} seconds: a day, not ignored"
+            );
+        }
         assert_eq!(
             retry_after_ms("Wed, 02 Dec 2026 00:00:07 GMT", now),
             Some(7_000.0)
