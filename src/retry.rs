@@ -667,6 +667,17 @@ mod tests {
             "Sunday, 06 Nov 1994 08:49:37 GMT",
             "Sun Nov 6 08:49:37 1994",
             "Sun Nov  6 08:49:37 1994 GMT",
+            // Cut short, or with another separator in one place.
+            "Sun, 06 Nov 1994",
+            "Sun,-06 Nov 1994 08:49:37 GMT",
+            "Sun, 06-Nov 1994 08:49:37 GMT",
+            "Sunday, 06-Nov",
+            "Sunday,-06-Nov-94 08:49:37 GMT",
+            "Sunday, 06 Nov-94 08:49:37 GMT",
+            "Sunday, 06-Nov 94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37",
+            "Sun,Nov  6 08:49:37 1994",
+            "Sun Nov- 6 08:49:37 1994",
         ] {
             assert_eq!(http_date_ms(lenient), None, "{lenient}");
             assert_eq!(RetryAfter::parse(lenient), None, "{lenient}");
