@@ -671,6 +671,7 @@ mod tests {
             "Sun, 06 Nov 1994",
             "Sun,-06 Nov 1994 08:49:37 GMT",
             "Sun, 06-Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov-1994 08:49:37 GMT",
             "Sunday, 06-Nov",
             "Sunday,-06-Nov-94 08:49:37 GMT",
             "Sunday, 06 Nov-94 08:49:37 GMT",
@@ -678,6 +679,7 @@ mod tests {
             "Sun Nov  6 08:49:37",
             "Sun,Nov  6 08:49:37 1994",
             "Sun Nov- 6 08:49:37 1994",
+            "Sun Nov  6-08:49:37 1994",
         ] {
             assert_eq!(http_date_ms(lenient), None, "{lenient}");
             assert_eq!(RetryAfter::parse(lenient), None, "{lenient}");
