@@ -1117,11 +1117,14 @@ mod tests {
     fn a_task_that_outlives_wait_timeout_ms_keeps_its_id_with_a_timeout_error() {
         let mut fleet = Fleet::new(ids(1), 1, 3, true, 1000);
         fleet.next_unbind(0.0);
-        fleet.unbind_started(0, "t-0".into(), 1, 0.0);
-        let running = [listed("t-0", "server-0", 0.0)];
-        fleet.observe_running(&running, 500.0);
+        // Timed from when the task started, and over only past waitTimeoutMs.
+        fleet.unbind_started(0, "t-0".into(), 1, 10_000.0);
+        let running = [listed("t-0", "server-0", 10_000.0)];
+        fleet.observe_running(&running, 10_500.0);
         assert!(!fleet.is_done());
-        let (changed, _) = fleet.observe_running(&running, 1500.0);
+        fleet.observe_running(&running, 11_000.0);
+        assert!(!fleet.is_done(), "exactly waitTimeoutMs: still waited for");
+        let (changed, _) = fleet.observe_running(&running, 11_001.0);
         assert_eq!(changed, [0]);
         assert!(fleet.is_done());
         let entry = &fleet.entries()[0];
@@ -1131,24 +1134,6 @@ mod tests {
         );
         assert_eq!(entry.error.as_ref().unwrap().kind, ErrorKind::Timeout);
         assert!(fleet.waiting().is_empty());
-    }
-
-    #[test]
-    fn a_task_s_wait_is_timed_from_when_it_started_and_ends_only_past_wait_timeout_ms() {
-        let mut fleet = Fleet::new(ids(1), 1, 3, true, 1000);
-        fleet.next_unbind(0.0);
-        fleet.unbind_started(0, "t-0".into(), 1, 10_000.0);
-        let running = [listed("t-0", "server-0", 10_000.0)];
-        fleet.observe_running(&running, 10_500.0);
-        assert!(!fleet.is_done(), "half its wait");
-        fleet.observe_running(&running, 11_000.0);
-        assert!(!fleet.is_done(), "exactly waitTimeoutMs: still waited for");
-        let (changed, _) = fleet.observe_running(&running, 11_001.0);
-        assert_eq!(changed, [0]);
-        assert_eq!(
-            fleet.entries()[0].error.as_ref().map(|e| e.kind),
-            Some(ErrorKind::Timeout)
-        );
     }
 
     #[test]
@@ -1396,39 +1381,35 @@ mod tests {
     }
 
     #[test]
-    fn a_resend_refused_after_a_lost_answer_is_never_reported_not_started() {
-        let mut fleet = Fleet::new(ids(1), 1, 3, false, 1000);
-        fleet.next_unbind(0.0);
-        fleet.unbind_failed(0, api(504, "HTTP_504"), 1);
-        fleet.reconcile(0, &[], &[], 10.0, &Masker::default());
-        fleet.next_unbind(20.0);
-        fleet.unbind_failed(0, api(429, "APIGW.0308"), 3);
-        let entry = &fleet.entries()[0];
-        assert_eq!((entry.outcome(), entry.task_id()), (Outcome::Started, None));
-        let message = &entry.error.as_ref().unwrap().message;
-        assert!(
-            message.contains("the unbind sent again to find out was refused")
-                && message.contains("may have been performed"),
-            "{message}"
-        );
-    }
-
-    #[test]
-    fn a_resend_stopped_by_an_abort_before_it_was_sent_says_so_and_is_never_reported_not_started() {
-        let mut fleet = Fleet::new(ids(1), 1, 3, false, 1000);
-        fleet.next_unbind(0.0);
-        fleet.unbind_failed(0, api(504, "HTTP_504"), 1);
-        fleet.reconcile(0, &[], &[], 10.0, &Masker::default());
-        fleet.next_unbind(20.0);
+    fn a_resend_refused_or_stopped_by_an_abort_after_a_lost_answer_says_which_and_is_never_not_started(
+    ) {
         let aborted = Failure::local(ErrorKind::Abort, "the call was aborted by its signal");
-        fleet.unbind_failed(0, aborted, 1);
-        let entry = &fleet.entries()[0];
-        assert_eq!((entry.outcome(), entry.task_id()), (Outcome::Started, None));
-        let message = &entry.error.as_ref().unwrap().message;
-        assert!(
-            message.contains("the fleet was aborted before the unbind could be sent again"),
-            "{message}"
-        );
+        for (failure, attempts, why) in [
+            (
+                api(429, "APIGW.0308"),
+                3,
+                "the unbind sent again to find out was refused",
+            ),
+            (
+                aborted,
+                1,
+                "the fleet was aborted before the unbind could be sent again",
+            ),
+        ] {
+            let mut fleet = Fleet::new(ids(1), 1, 3, false, 1000);
+            fleet.next_unbind(0.0);
+            fleet.unbind_failed(0, api(504, "HTTP_504"), 1);
+            fleet.reconcile(0, &[], &[], 10.0, &Masker::default());
+            fleet.next_unbind(20.0);
+            fleet.unbind_failed(0, failure, attempts);
+            let entry = &fleet.entries()[0];
+            assert_eq!((entry.outcome(), entry.task_id()), (Outcome::Started, None));
+            let message = &entry.error.as_ref().unwrap().message;
+            assert!(
+                message.contains(why) && message.contains("may have been performed"),
+                "{message}"
+            );
+        }
     }
 
     #[test]
