@@ -455,6 +455,15 @@ fn holds_secret(shown: &str, secrets: &[String]) -> Option<String> {
         })
 }
 
+/// How many times `secret` (as `{:?}` shows it) is in `shown`, masks looked past as in [`holds_secret`].
+fn occurrences(shown: &str, secret: &str) -> usize {
+    let debug = format!("{secret:?}");
+    shown
+        .replace("***", "\u{1}")
+        .matches(&debug[1..debug.len() - 1])
+        .count()
+}
+
 fn check_failure(failure: &Failure, case: &Case) -> Result<(), TestCaseError> {
     prop_assert!(
         matches!(failure.kind, ErrorKind::Api | ErrorKind::Response),
@@ -557,11 +566,28 @@ fn regex_identifier(text: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
 }
 
+/// What reading `case`'s response gives, with `secrets` planted where the case says and masked.
+fn outcome_of(case: &Case, secrets: &[String]) -> Result<Outcome, Failure> {
+    let masker = Masker::new(secrets.iter().map(String::as_str));
+    let request_id = case.request_id.as_ref().map(|id| text(id, secrets));
+    let response = HttpResponse::received(
+        case.status,
+        request_id,
+        case.retry_after.clone(),
+        body(&case.body, secrets),
+        &masker,
+    );
+    match &case.body {
+        BodySpec::Tree(node) => {
+            inject(Some(kps_wasm_cut(tree(node, secrets))));
+            read::<Injected>(case, response, &masker)
+        }
+        _ => read::<EngineLike>(case, response, &masker),
+    }
+}
+
 pub fn property(session: &mut Session) {
     session.check(any_case(), |case| {
-        let secrets: Vec<&str> = case.secrets.iter().map(String::as_str).collect();
-        let masker = Masker::new(secrets.iter().copied());
-        let request_id = case.request_id.as_ref().map(|id| text(id, &case.secrets));
         let body = body(&case.body, &case.secrets);
         let expected = match (&case.body, case.reader) {
             (BodySpec::Tree(_), _)
@@ -571,25 +597,20 @@ pub fn property(session: &mut Session) {
             }
             _ => Some(None),
         };
-        let response = HttpResponse::received(
-            case.status,
-            request_id,
-            case.retry_after.clone(),
-            body,
-            &masker,
-        );
-        let outcome = match &case.body {
-            BodySpec::Tree(node) => {
-                inject(Some(kps_wasm_cut(tree(node, &case.secrets))));
-                read::<Injected>(&case, response, &masker)
-            }
-            _ => read::<EngineLike>(&case, response, &masker),
-        };
+        let outcome = outcome_of(&case, &case.secrets);
         let shown = format!("{outcome:?}");
         if let Some(secret) = holds_secret(&shown, &case.secrets) {
-            return Err(TestCaseError::fail(format!(
-                "the secret {secret:?} is in {shown}"
-            )));
+            // Unless the library's own words hold it as often (a 4-byte secret such as "e re" is in "the
+            // response"): the same case with every secret replaced by one found nowhere.
+            let stand_ins: Vec<String> = (0..case.secrets.len())
+                .map(|i| format!("\u{e000}{i}\u{e001}"))
+                .collect();
+            let own_words = format!("{:?}", outcome_of(&case, &stand_ins));
+            if occurrences(&shown, &secret) > occurrences(&own_words, &secret) {
+                return Err(TestCaseError::fail(format!(
+                    "the secret {secret:?} is in {shown}"
+                )));
+            }
         }
         match &outcome {
             Ok(outcome) => check_outcome(outcome)?,
