@@ -417,15 +417,20 @@ fn strings(value: &JsonValue, out: &mut Vec<String>) {
 fn check_text(text: &str, secrets: &[String], planted: &[String]) -> Result<(), TestCaseError> {
     let masker = Masker::new(secrets.iter().map(String::as_str));
     let out = masker.mask(text);
-    // A secret ending in `*` next to a mask would seem to come back: look past the masks themselves.
+    // A secret ending in `*` next to a mask would seem to come back: look past the masks themselves. Which
+    // stars of a run such as `****` are the mask is ambiguous, so a form with a `*` is left to the exact
+    // comparison with the reference below (`*` + `*x` masked is `****x`, where `*x` seems to come back).
     let unmasked = out.replace("***", "\u{1}");
-    for form in planted {
+    for form in planted.iter().filter(|form| !form.contains('*')) {
         prop_assert!(
             !unmasked.contains(form.as_str()),
             "the planted form {form:?} came back: {out:?}"
         );
     }
-    for secret in secrets.iter().filter(|s| s.len() >= MIN_SECRET_BYTES) {
+    for secret in secrets
+        .iter()
+        .filter(|s| s.len() >= MIN_SECRET_BYTES && !s.contains('*'))
+    {
         prop_assert!(
             !unmasked.contains(secret.as_str()),
             "the secret {secret:?} came back: {out:?}"
@@ -436,7 +441,10 @@ fn check_text(text: &str, secrets: &[String], planted: &[String]) -> Result<(), 
     let excerpt = kps_wasm::response::excerpt(&out).replace("***", "\u{1}");
     // (A secret with blanks at its ends is masked as it is, or by its words: an excerpt, which turns any
     // blank into a space, may show its words with a space after them.)
-    for secret in secrets.iter().filter(|s| s.len() >= MIN_SECRET_BYTES) {
+    for secret in secrets
+        .iter()
+        .filter(|s| s.len() >= MIN_SECRET_BYTES && !s.contains('*'))
+    {
         let words = words(secret).map(|words| words.join(" "));
         let exact = secret.trim_matches(is_blank) == secret;
         prop_assert!(
