@@ -163,6 +163,13 @@ impl FleetEntry {
         }
     }
 
+    /// After a lost answer, nothing can tell whether the unbind was performed ([`ServerState::Unknown`]): its
+    /// error (the lost answer's) says `why`.
+    fn unverifiable(&mut self, why: &str) {
+        self.state = ServerState::Unknown;
+        self.error = self.error.take().map(|lost| unverified(lost, why));
+    }
+
     fn is_final(&self, wait: bool) -> bool {
         match self.state {
             ServerState::Succeeded { .. }
@@ -518,13 +525,9 @@ impl Fleet {
         // Not found, and not to be sent again: a KPS.0002 is the failure it says; after a lost answer, not
         // found means never performed or already succeeded, which only a resend could tell.
         if entry.lost {
-            entry.state = ServerState::Unknown;
-            entry.error = entry.error.take().map(|failure| {
-                unverified(
-                    failure,
-                    "its task is in neither task list, and no more unbind may be sent to find out",
-                )
-            });
+            entry.unverifiable(
+                "its task is in neither task list, and no more unbind may be sent to find out",
+            );
         } else {
             entry.state = ServerState::Failed {
                 task_id: None,
@@ -543,12 +546,10 @@ impl Fleet {
             return;
         }
         if entry.lost {
-            entry.state = ServerState::Unknown;
-            let why = format!(
+            entry.unverifiable(&format!(
                 "the task lists could not be read to find its task ({})",
                 failure.message
-            );
-            entry.error = entry.error.take().map(|lost| unverified(lost, &why));
+            ));
         } else {
             entry.state = ServerState::Failed {
                 task_id: None,
@@ -567,13 +568,9 @@ impl Fleet {
             }
             if entry.lost {
                 // Queued to be sent again after a lost answer: what that answer was is still unknown.
-                entry.state = ServerState::Unknown;
-                entry.error = entry.error.take().map(|lost| {
-                    unverified(
-                        lost,
-                        "the fleet was aborted before the unbind could be sent again to find out",
-                    )
-                });
+                entry.unverifiable(
+                    "the fleet was aborted before the unbind could be sent again to find out",
+                );
             } else {
                 entry.state = ServerState::NotStarted;
                 entry.error.get_or_insert_with(|| error.clone());
